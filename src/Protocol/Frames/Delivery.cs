@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace HealthGateway.Protocol.Frames;
+
+/// <summary>
+/// gateway -> unit, a durable write. Seqs are per unit, gap-free and increasing.
+/// <paramref name="MessageId"/> is the idempotency key: the unit applies each id at most once.
+/// </summary>
+public sealed record Deliver(
+    long Seq,
+    string MessageId,
+    string Operation,
+    string PatientId,
+    DateTimeOffset ExpiresAt,
+    JsonElement Payload,
+    string? CorrelationId = null) : Frame
+{
+    public override string? Validate() =>
+        (Seq <= 0 ? "'seq' must be > 0" : null)
+        ?? CheckId(MessageId, "messageId") ?? CheckId(Operation, "operation") ?? CheckId(PatientId, "patientId");
+}
+
+/// <summary>
+/// Cumulative acknowledgement, both directions: everything up to and including
+/// <paramref name="UpToSeq"/> is durable at the sender of the ack. A unit acking deliveries
+/// adds the <paramref name="Outcomes"/> of the messages it applied or rejected.
+/// </summary>
+public sealed record Ack(long UpToSeq, IReadOnlyList<DeliveryOutcome>? Outcomes = null) : Frame
+{
+    public override string? Validate() => UpToSeq < 0 ? "'upToSeq' must be >= 0" : null;
+}
+
+public sealed record DeliveryOutcome(
+    long Seq,
+    string MessageId,
+    OutcomeStatus Status,
+    JsonElement? Result = null,
+    string? Reason = null);
+
+public enum OutcomeStatus
+{
+    [JsonStringEnumMemberName("applied")] Applied,
+    [JsonStringEnumMemberName("rejected")] Rejected,
+    [JsonStringEnumMemberName("expired")] Expired,
+}

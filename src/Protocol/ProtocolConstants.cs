@@ -1,0 +1,20 @@
+namespace HealthGateway.Protocol;
+
+/// <summary>Fixed facts of wire protocol version 1. See docs/protocol.md.</summary>
+public static class ProtocolConstants
+{
+    /// <summary>The WebSocket subprotocol a unit must offer; it names the major version.</summary>
+    public const string SubProtocol = "hgw.v1";
+
+    /// <summary>The protocol version carried in <see cref="Frames.Hello"/>.</summary>
+    public const int Version = 1;
+
+    /// <summary>Default cap on one reassembled frame (UTF-8 bytes). Peers may announce a lower one.</summary>
+    public const int DefaultMaxFrameBytes = 1024 * 1024;
+
+    /// <summary>Longest unit, patient, message or request id accepted anywhere in the protocol.</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>Most unit events one <see cref="Frames.EventBatch"/> frame may carry.</summary>
+    public const int MaxEventsPerFrame = 500;
+}
