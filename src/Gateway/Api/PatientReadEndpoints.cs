@@ -1,0 +1,26 @@
+using HealthGateway.Gateway.Auth;
+using HealthGateway.Protocol;
+using HealthGateway.Protocol.Codec;
+
+namespace HealthGateway.Gateway.Api;
+
+public static class PatientReadEndpoints
+{
+    /// <summary>Reads of one patient's data, each routed live to the unit that holds it.</summary>
+    public static RouteGroupBuilder MapPatientReads(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/patients/{patientId}")
+            .RequireAuthorization(Policies.Patient)
+            .AddEndpointFilter<PatientAccessFilter>()
+            .WithTags("Patients");
+
+        var contracts = ProtocolJsonContext.Default;
+        group.MapGet("/appointments", (string patientId, HttpContext http, RoutedReads reads) =>
+            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList));
+        group.MapGet("/invoices", (string patientId, HttpContext http, RoutedReads reads) =>
+            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList));
+        group.MapGet("/records", (string patientId, HttpContext http, RoutedReads reads) =>
+            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord));
+        return group;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Akka.Actor;
+using Akka.Hosting;
+using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol.Frames;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.Gateway.Api;
+
+/// <summary>
+/// A volatile read: directory lookup -> unit session -> unit socket -> reply, with a deadline.
+/// Offline answers 503 at once; a late unit 504; a reply that does not fit the contract 502.
+/// </summary>
+public sealed class RoutedReads(
+    PatientDirectory directory,
+    IRequiredActor<UnitSessionRegion> region,
+    IOptions<GatewayOptions> options,
+    ILogger<RoutedReads> logger)
+{
+    public async Task<IResult> ReadAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract)
+        where T : class
+    {
+        var ct = http.RequestAborted;
+        var unitId = await directory.FindUnitAsync(patientId, ct);
+        if (unitId is null) return Problems.PatientNotFound(patientId);
+
+        var answer = await AskUnitAsync(unitId, patientId, operation, http.TraceIdentifier, ct);
+        if (answer is ReadReplies.Replied { Status: ReplyStatus.NotFound })
+        {
+            // The cached route may predate a transfer: look again once before answering 404.
+            directory.Evict(patientId);
+            var current = await directory.FindUnitAsync(patientId, ct);
+            if (current is null || current == unitId) return Problems.PatientNotFound(patientId);
+            unitId = current;
+            answer = await AskUnitAsync(unitId, patientId, operation, http.TraceIdentifier, ct);
+        }
+
+        switch (answer)
+        {
+            case null:
+                return Problems.UnitTimeout();
+            case ReadReplies.Failed { Reason: ReadFailure.UnitOffline }:
+                return Problems.UnitOffline(options.Value.OfflineRetryAfterSeconds);
+            case ReadReplies.Failed:
+                return Problems.UnitBusy();
+            case ReadReplies.Replied { Status: ReplyStatus.Ok, PayloadJson: { } json }:
+                try
+                {
+                    var value = JsonSerializer.Deserialize(json, contract);
+                    if (value is not null) return TypedResults.Json(value, contract);
+                }
+                catch (JsonException e)
+                {
+                    logger.LogWarning("unit {UnitId} answered {Operation} with a payload that breaks the contract: {Error}", unitId, operation, e.Message);
+                }
+                return Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract.");
+            case ReadReplies.Replied { Status: ReplyStatus.NotFound }:
+                return Problems.PatientNotFound(patientId);
+            case ReadReplies.Replied replied:
+                logger.LogWarning("unit {UnitId} answered {Operation} with {Status}: {Error}", unitId, operation, replied.Status, replied.Error);
+                return Problems.BadUnitReply($"The unit could not answer '{operation}' ({replied.Status}).");
+            default:
+                return Problems.BadUnitReply("Unexpected answer.");
+        }
+    }
+
+    /// <summary>The unit's answer, or null when the deadline passed.</summary>
+    private async Task<object?> AskUnitAsync(string unitId, string patientId, string operation, string correlationId, CancellationToken ct)
+    {
+        var timeout = options.Value.ReadTimeout;
+        var read = new UnitSessionCommands.RouteRead(unitId, Guid.NewGuid().ToString("N"), operation, patientId,
+            DateTimeOffset.UtcNow + timeout, correlationId);
+        try
+        {
+            return await region.ActorRef.Ask<object>(read, timeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HealthGateway.Gateway.Auth;
+
+public static class AuthenticationSetup
+{
+    /// <summary>
+    /// JWT bearer with everything pinned: algorithms, issuer, audience, lifetime, clock skew,
+    /// signed tokens only. Claims keep their JWT names (<c>sub</c>, <c>role</c>).
+    /// </summary>
+    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        services.AddSingleton(options);
+
+        SecurityKey? devKey = null;
+        if (string.IsNullOrWhiteSpace(options.Authority))
+        {
+            devKey = DevSigningKey.LoadOrCreate(options.DevSigningKeyPath ?? DevSigningKey.DefaultPath(gateway.DataDirectory));
+            services.AddSingleton(new TokenIssuer(devKey, options));
+        }
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.IncludeErrorDetails = false; // don't tell an attacker which check failed
+            if (devKey is null)
+            {
+                jwt.Authority = options.Authority;
+                jwt.RequireHttpsMetadata = true;
+            }
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidAlgorithms = options.Algorithms,
+                ValidateIssuer = true,
+                ValidIssuer = options.Issuer,
+                ValidateAudience = true,
+                ValidAudience = options.Audience,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = options.ClockSkew,
+                ValidateIssuerSigningKey = true,
+                IssuerSigningKey = devKey,
+                NameClaimType = "sub",
+                RoleClaimType = "role",
+            };
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Patient, p => p.RequireRole(Roles.Patient).RequireClaim("sub"))
+            .AddPolicy(Policies.Unit, p => p.RequireRole(Roles.Unit).RequireClaim("sub"))
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+        return services;
+    }
+}

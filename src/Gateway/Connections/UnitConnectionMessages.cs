@@ -1,0 +1,40 @@
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Frames;
+
+namespace HealthGateway.Gateway.Connections;
+
+/// <summary>Messages a <see cref="UnitConnectionActor"/> accepts from the rest of the gateway.</summary>
+public static class UnitConnectionCommands
+{
+    /// <summary>Send a read to the unit; the reply goes to the original sender of the read.</summary>
+    public sealed record SendRead(UnitSessionCommands.RouteRead Read);
+
+    /// <summary>Close the socket with this code (gateway shutdown, ops).</summary>
+    public sealed record Close(int Code, string Reason);
+}
+
+/// <summary>How a routed read ends, sent to whoever asked (the HTTP handler).</summary>
+public static class ReadReplies
+{
+    /// <summary>The unit answered. <paramref name="PayloadJson"/> is the raw JSON of its payload.</summary>
+    public sealed record Replied(string RequestId, ReplyStatus Status, string? PayloadJson, string? Error);
+
+    /// <summary>The read never reached the unit, or the unit went away before answering.</summary>
+    public sealed record Failed(string RequestId, ReadFailure Reason);
+}
+
+public enum ReadFailure
+{
+    /// <summary>No connection for the unit (503 with Retry-After).</summary>
+    UnitOffline,
+    /// <summary>The unit's outbound queue is full (503, retry soon).</summary>
+    UnitBusy,
+}
+
+/// <summary>What the socket reader stage hands the connection actor.</summary>
+internal abstract record InboundMessage
+{
+    public sealed record Received(Frame Frame) : InboundMessage;
+    public sealed record Rejected(ProtocolError Error) : InboundMessage;
+}

@@ -1,0 +1,59 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Hosting;
+using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.Gateway.Connections;
+
+public static class UnitSocketEndpoint
+{
+    public const string Path = "/ws/units";
+
+    /// <summary>
+    /// <c>/ws/units</c>: a unit's token at the upgrade, the <c>hgw.v1</c> subprotocol, no foreign
+    /// browser origin. The unit id comes from the token, never from the client.
+    /// </summary>
+    public static IEndpointRouteBuilder MapUnitSocket(this IEndpointRouteBuilder app)
+    {
+        app.Map(Path, AcceptAsync).RequireAuthorization(Policies.Unit).WithName("UnitSocket").ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> AcceptAsync(
+        HttpContext context,
+        ActorSystem system,
+        IRequiredActor<UnitSessionRegion> region,
+        IOptions<GatewayOptions> options)
+    {
+        var settings = options.Value;
+        if (!context.WebSockets.IsWebSocketRequest)
+            return Problems.BadRequest("WebSocket upgrade required", $"{Path} only accepts WebSocket upgrades.");
+
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0 && !settings.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            return Problems.Forbidden("Origin not allowed", "Browser origins may not open unit sockets.");
+
+        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(ProtocolConstants.SubProtocol))
+            return Problems.BadRequest("Subprotocol required", $"Offer the WebSocket subprotocol '{ProtocolConstants.SubProtocol}'.");
+
+        var unitId = context.User.FindFirst("sub")?.Value;
+        if (string.IsNullOrWhiteSpace(unitId) || unitId.Length > ProtocolConstants.MaxIdLength)
+            return Problems.Forbidden("Invalid unit identity", "The token's subject is not a valid unit id.");
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            SubProtocol = ProtocolConstants.SubProtocol,
+            KeepAliveInterval = settings.KeepAliveInterval,
+            KeepAliveTimeout = settings.KeepAliveTimeout, // dead peer: no pong within this -> aborted
+        });
+
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(UnitConnectionActor.Props(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, finished)));
+        await finished.Task;
+        return Results.Empty;
+    }
+}

@@ -1,0 +1,52 @@
+using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Storage;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.Gateway;
+
+/// <summary>Builds the gateway host; used by <c>Program</c> and by the integration tests.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DatabasePath));
+        builder.Services.AddSingleton<PatientDirectoryStore>();
+        builder.Services.AddSingleton<PatientDirectory>();
+        builder.Services.AddSingleton<RoutedReads>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddGatewayAuthentication(builder.Configuration);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddGatewayAkka();
+
+        var app = builder.Build();
+
+        // Opens the database (and sets WAL) before Akka's journal touches the file.
+        app.Services.GetRequiredService<SqliteDatabase>();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
+        app.UseWebSockets();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapPatientReads();
+        app.MapUnitSocket();
+        return app;
+    }
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using HealthGateway.Protocol;
+
+namespace HealthGateway.Gateway;
+
+/// <summary>Configuration section <c>Gateway</c>. Every limit the gateway enforces is here.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Where the SQLite database and the dev signing key live.</summary>
+    [Required] public string DataDirectory { get; set; } = ".data/gateway";
+
+    /// <summary>Akka.Remote endpoint of this node. Port 0 picks a free port (single-node default).</summary>
+    [Required] public string ClusterHostname { get; set; } = "127.0.0.1";
+    [Range(0, 65535)] public int ClusterPort { get; set; }
+
+    /// <summary>Seed nodes, e.g. <c>akka.tcp://gateway@10.0.0.1:4053</c>. Empty: the node joins itself.</summary>
+    public string[] SeedNodes { get; set; } = [];
+
+    /// <summary>How long a routed read waits for the unit's reply before answering 504.</summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Retry-After sent with 503 when the patient's unit is offline.</summary>
+    [Range(1, 3600)] public int OfflineRetryAfterSeconds { get; set; } = 30;
+
+    /// <summary>How long a unit has to send <c>hello</c> after the upgrade (close 4001 after).</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection waits for its session to attach (close 4004 after).</summary>
+    public TimeSpan AttachTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>WebSocket keep-alive ping interval; a peer silent for <see cref="KeepAliveTimeout"/> is dropped.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Cap on one inbound unit frame; bigger closes the socket with 1009.</summary>
+    [Range(1024, 64 * 1024 * 1024)] public int MaxFrameBytes { get; set; } = ProtocolConstants.DefaultMaxFrameBytes;
+
+    /// <summary>Frames queued towards one unit before new reads get 503 (unit busy) instead of waiting.</summary>
+    [Range(1, 100_000)] public int OutboundQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Browser origins allowed on the unit socket. Units send no Origin; any Origin not listed is refused.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Entries held by the patient directory's in-memory cache (one per patient).</summary>
+    [Range(1, 50_000_000)] public int DirectoryCacheSize { get; set; } = 200_000;
+
+    /// <summary>How long a cached patient -> unit entry is trusted before the database is asked again.</summary>
+    public TimeSpan DirectoryCacheTtl { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>An offline unit's session leaves memory after this long without messages.</summary>
+    public TimeSpan SessionIdlePassivation { get; set; } = TimeSpan.FromMinutes(2);
+
+    public string DatabasePath => Path.Combine(DataDirectory, "gateway.db");
+}

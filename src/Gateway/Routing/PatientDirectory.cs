@@ -1,0 +1,44 @@
+using HealthGateway.Gateway.Sessions;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.Gateway.Routing;
+
+/// <summary>
+/// Routes a patient to the unit that holds their records: a bounded in-memory cache in front of
+/// <see cref="PatientDirectoryStore"/>. Entries expire after a short TTL so that a transfer
+/// recorded through another gateway node is seen here soon; a unit answering "not found" also
+/// evicts the entry at once (see <see cref="Evict"/>).
+/// </summary>
+public sealed class PatientDirectory : IDisposable
+{
+    private readonly PatientDirectoryStore _store;
+    private readonly MemoryCache _cache;
+    private readonly MemoryCacheEntryOptions _entryOptions;
+
+    public PatientDirectory(PatientDirectoryStore store, IOptions<GatewayOptions> options)
+    {
+        _store = store;
+        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.Value.DirectoryCacheSize });
+        _entryOptions = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.DirectoryCacheTtl };
+    }
+
+    public async ValueTask<string?> FindUnitAsync(string patientId, CancellationToken ct)
+    {
+        if (_cache.TryGetValue(patientId, out string? unitId)) return unitId;
+        unitId = await _store.FindUnitAsync(patientId, ct);
+        if (unitId is not null) _cache.Set(patientId, unitId, _entryOptions);
+        return unitId;
+    }
+
+    public void Evict(string patientId) => _cache.Remove(patientId);
+
+    /// <summary>Records registrations and departures reported by <paramref name="unitId"/>.</summary>
+    public async Task ApplyAsync(string unitId, IReadOnlyList<UnitChange> events, CancellationToken ct)
+    {
+        var touched = await _store.ApplyAsync(unitId, events, ct);
+        foreach (var patientId in touched) _cache.Remove(patientId);
+    }
+
+    public void Dispose() => _cache.Dispose();
+}

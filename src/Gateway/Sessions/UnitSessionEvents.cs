@@ -1,0 +1,16 @@
+namespace HealthGateway.Gateway.Sessions;
+
+/// <summary>What a <see cref="UnitSessionActor"/> writes to its journal. Serialized by <see cref="UnitSessionSerializer"/>.</summary>
+public interface IUnitSessionEvent;
+
+public static class UnitSessionEvents
+{
+    /// <summary>A connection became current; epochs only grow, also across restarts.</summary>
+    public sealed record ConnectionAttached(long Epoch, DateTimeOffset At, string Software) : IUnitSessionEvent;
+
+    /// <summary>The unit's changes up to <paramref name="UpToSeq"/> were applied to the directory.</summary>
+    public sealed record UnitChangesAccepted(long UpToSeq, int Count, DateTimeOffset At) : IUnitSessionEvent;
+}
+
+/// <summary>Snapshot of <see cref="UnitSessionState"/>.</summary>
+public sealed record UnitSessionSnapshot(long Epoch, long LastEventSeq, DateTimeOffset? LastAttachedAt, string? Software) : IUnitSessionEvent;

@@ -1,0 +1,42 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using HealthGateway.Gateway.Routing;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.Gateway.Sessions;
+
+/// <summary>Marker for the <see cref="UnitSessionActor"/> shard region in the actor registry.</summary>
+public sealed class UnitSessionRegion;
+
+public static class UnitSessionHosting
+{
+    public const string TypeName = "unit-session";
+    public const string Role = "gateway";
+
+    /// <summary>
+    /// The sharded <see cref="UnitSessionActor"/> region. DData state store and no remember-entities:
+    /// sessions wake on the next message or reconnect, so sharding itself writes nothing to SQL.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithUnitSessions(this AkkaConfigurationBuilder builder, int maxShards = 100) =>
+        builder
+            .WithCustomSerializer("unit-session", [typeof(IUnitSessionEvent)], system => new UnitSessionSerializer(system))
+            .WithShardRegion<UnitSessionRegion>(
+                TypeName,
+                (system, registry, resolver) =>
+                {
+                    var directory = resolver.GetService<PatientDirectory>();
+                    var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
+                    return unitId => UnitSessionActor.Props(unitId, directory, options.SessionIdlePassivation);
+                },
+                new UnitSessionMessageExtractor(maxShards),
+                new ShardOptions
+                {
+                    Role = Role,
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    HandOffStopMessage = UnitSessionCommands.Stop.Instance,
+                    // A connected session must never be passivated by sharding; it passivates itself when offline.
+                    ShouldPassivateIdleEntities = false,
+                });
+}
