@@ -53,7 +53,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         Command<ChangesFailed>(OnChangesFailed);
         Command<GetStatus>(_ => Sender.Tell(new SessionStatus(
             _unitId, _connection is not null, _state.Epoch, _state.LastEventSeq, _state.LastAttachedAt,
-            _connectionSoftware ?? _state.Software, _connection?.Path.ToString())));
+            _connectionSoftware ?? _state.Software, _connection?.Path.ToString(),
+            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
         Command<Stop>(_ => DeferAsync(Stop.Instance, _ => Context.Stop(Self)));
         Command<ReceiveTimeout>(_ =>
         {

@@ -55,5 +55,6 @@ public static class UnitSessionReplies
         long LastEventSeq,
         DateTimeOffset? LastAttachedAt,
         string? Software,
-        string? ConnectionPath);
+        string? ConnectionPath,
+        string SessionNode);
 }
