@@ -20,7 +20,11 @@ internal static class WebSocketFrameSource
     public static Source<InboundMessage, NotUsed> Create(WebSocket socket, int maxFrameBytes) =>
         Source.UnfoldAsync<bool, InboundMessage>(true, async open =>
         {
-            if (!open) return Option<(bool, InboundMessage)>.None;
+            if (!open)
+            {
+                await DrainUntilCloseAsync(socket);
+                return Option<(bool, InboundMessage)>.None;
+            }
             var message = await ReceiveAsync(socket, maxFrameBytes);
             return message switch
             {
@@ -29,6 +33,23 @@ internal static class WebSocketFrameSource
                 _ => (true, message),
             };
         });
+
+    private static async Task DrainUntilCloseAsync(WebSocket socket)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(1024);
+        try
+        {
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var result = await socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
 
     /// <summary>Reads one whole message with pooled buffers; null when the peer closed.</summary>
     private static async Task<InboundMessage?> ReceiveAsync(WebSocket socket, int maxFrameBytes)
