@@ -1,1 +1,3 @@
-var b = Host.CreateApplicationBuilder(args); b.Build().Run();
+using HealthGateway.UnitNode;
+
+return await UnitNodeApp.RunAsync(args);

@@ -1,0 +1,32 @@
+using HealthGateway.Protocol;
+
+namespace HealthGateway.UnitNode.Connection;
+
+internal enum SessionEndKind
+{
+    /// <summary>The gateway sent a close frame.</summary>
+    ClosedByGateway,
+    /// <summary>The unit closed the socket (protocol violation, handshake timeout, local failure).</summary>
+    ClosedByUnit,
+    /// <summary>The socket broke without a close handshake.</summary>
+    ConnectionLost,
+    /// <summary>The host is stopping.</summary>
+    ShuttingDown,
+}
+
+/// <summary>Why a session ended; the first reason recorded wins.</summary>
+internal sealed record SessionEnd(SessionEndKind Kind, int? CloseStatus, string? Description, Exception? Error = null)
+{
+    /// <summary>Close codes after which reconnecting cannot help until the configuration changes.</summary>
+    public bool IsPermanent =>
+        Kind == SessionEndKind.ClosedByGateway && CloseStatus is CloseCodes.UnitIdMismatch or CloseCodes.UnsupportedVersion;
+
+    public static SessionEnd ByGateway(int? status, string? description) => new(SessionEndKind.ClosedByGateway, status, description);
+
+    public static SessionEnd ByUnit(int status, string description, Exception? error = null) =>
+        new(SessionEndKind.ClosedByUnit, status, description, error);
+
+    public static SessionEnd Lost(Exception error) => new(SessionEndKind.ConnectionLost, null, error.Message, error);
+
+    public static readonly SessionEnd ShuttingDown = new(SessionEndKind.ShuttingDown, CloseCodes.GoingAway, "unit shutting down");
+}

@@ -1,0 +1,46 @@
+namespace HealthGateway.UnitNode.Options;
+
+/// <summary>Configuration section <c>Gateway</c>: where and how the unit connects.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Path of the unit endpoint, appended to <see cref="Url"/>.</summary>
+    public const string UnitsPath = "/ws/units";
+
+    /// <summary>Base URL of the gateway, e.g. <c>wss://gateway.example</c> or <c>ws://127.0.0.1:5080</c>.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>The unit's JWT. Either this or <see cref="TokenFile"/>.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>File holding the JWT; read again on every connect so a rotated token is picked up.</summary>
+    public string? TokenFile { get; set; }
+
+    public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Allows plain <c>ws://</c> to a non-loopback host. Off by default: patient data must not cross a network unencrypted.</summary>
+    public bool AllowInsecureTransport { get; set; }
+
+    /// <summary>WebSocket PING interval; with <see cref="KeepAliveTimeout"/> it detects a dead peer behind NAT.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan WelcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A connection that lasted this long counts as healthy and resets the backoff.</summary>
+    public TimeSpan StableConnectionAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests handled at once; beyond that the unit stops reading and TCP pushes back.</summary>
+    public int MaxConcurrentRequests { get; set; } = 16;
+
+    /// <summary>Unacknowledged event batches in flight to the gateway.</summary>
+    public int MaxBatchesInFlight { get; set; } = 4;
+
+    /// <summary>How often the outbox is re-checked even without a signal (safety net only).</summary>
+    public TimeSpan OutboxRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public Uri UnitsEndpoint => new(Url.TrimEnd('/') + UnitsPath);
+}

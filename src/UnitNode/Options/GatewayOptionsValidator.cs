@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.UnitNode.Options;
+
+internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        ValidateUrl(options, failures);
+
+        var hasToken = !string.IsNullOrWhiteSpace(options.Token);
+        var hasTokenFile = !string.IsNullOrWhiteSpace(options.TokenFile);
+        if (!hasToken && !hasTokenFile)
+            failures.Add("Gateway:Token or Gateway:TokenFile is required (the unit's JWT).");
+        else if (hasToken && hasTokenFile)
+            failures.Add("Set only one of Gateway:Token and Gateway:TokenFile.");
+        else if (hasTokenFile && !File.Exists(options.TokenFile))
+            failures.Add($"Gateway:TokenFile '{options.TokenFile}' does not exist.");
+
+        if (options.ReconnectMinDelay <= TimeSpan.Zero)
+            failures.Add("Gateway:ReconnectMinDelay must be positive.");
+        if (options.ReconnectMaxDelay < options.ReconnectMinDelay)
+            failures.Add("Gateway:ReconnectMaxDelay must be >= Gateway:ReconnectMinDelay.");
+        if (options.KeepAliveInterval <= TimeSpan.Zero || options.KeepAliveTimeout <= TimeSpan.Zero)
+            failures.Add("Gateway:KeepAliveInterval and Gateway:KeepAliveTimeout must be positive.");
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.WelcomeTimeout <= TimeSpan.Zero)
+            failures.Add("Gateway:ConnectTimeout and Gateway:WelcomeTimeout must be positive.");
+        if (options.MaxConcurrentRequests < 1 || options.MaxBatchesInFlight < 1)
+            failures.Add("Gateway:MaxConcurrentRequests and Gateway:MaxBatchesInFlight must be >= 1.");
+        if (options.OutboxRecheckInterval <= TimeSpan.Zero)
+            failures.Add("Gateway:OutboxRecheckInterval must be positive.");
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateUrl(GatewayOptions options, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(options.Url))
+        {
+            failures.Add("Gateway:Url is required (e.g. wss://gateway.example or ws://127.0.0.1:5080).");
+            return;
+        }
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
+        {
+            failures.Add($"Gateway:Url '{options.Url}' must be an absolute ws:// or wss:// URL.");
+            return;
+        }
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+            failures.Add($"Gateway:Url '{options.Url}' must not carry a query or fragment.");
+        if (uri.Scheme == "ws" && !IsLoopback(uri) && !options.AllowInsecureTransport)
+            failures.Add($"Gateway:Url '{options.Url}' uses unencrypted ws:// to a non-loopback host; use wss:// "
+                         + "(or set Gateway:AllowInsecureTransport=true for a lab network).");
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.IdnHost, out var address) && IPAddress.IsLoopback(address));
+}

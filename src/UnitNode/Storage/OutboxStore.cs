@@ -1,0 +1,86 @@
+using System.Text.Json;
+using HealthGateway.Protocol.Frames;
+
+namespace HealthGateway.UnitNode.Storage;
+
+/// <summary>Reads the outbox for sending and records the gateway's acknowledgements.</summary>
+public sealed class OutboxStore(UnitDatabase database)
+{
+    /// <summary>Events with seq &gt; <paramref name="afterSeq"/>, in seq order, acknowledged or not (the gateway's Welcome is authoritative).</summary>
+    public IReadOnlyList<UnitEvent> ReadAfter(long afterSeq, int max)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, event_id, kind, patient_id, occurred_at, payload
+            FROM outbox WHERE seq > $after ORDER BY seq LIMIT $max;
+            """;
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$max", max);
+        using var reader = command.ExecuteReader();
+        var events = new List<UnitEvent>();
+        while (reader.Read())
+        {
+            JsonElement? payload = reader.IsDBNull(5) ? null : ParsePayload(reader.GetString(5));
+            events.Add(new UnitEvent(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                StoredValues.FromUnixMs(reader.GetInt64(4)), payload));
+        }
+        return events;
+    }
+
+    /// <summary>Marks every event up to and including <paramref name="upToSeq"/> as durable at the gateway.</summary>
+    public int MarkAcked(long upToSeq)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE outbox SET acked = 1 WHERE acked = 0 AND seq <= $up_to;";
+        command.Parameters.AddWithValue("$up_to", upToSeq);
+        return command.ExecuteNonQuery();
+    }
+
+    public long CountUnacked()
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM outbox WHERE acked = 0;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public long HighestSeq()
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        // sqlite_sequence remembers the high-water mark even when the newest rows were deleted.
+        command.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0);";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>
+    /// Makes the next outbox seq greater than <paramref name="seq"/>. Needed when the gateway already holds
+    /// seqs this store never issued (the unit's database was restored or recreated): without it, new events
+    /// would reuse seqs the gateway drops as duplicates.
+    /// </summary>
+    public bool EnsureNextSeqAbove(long seq)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO sqlite_sequence(name, seq)
+                SELECT 'outbox', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+            UPDATE sqlite_sequence SET seq = $seq WHERE name = 'outbox' AND seq < $seq;
+            """;
+        command.Parameters.AddWithValue("$seq", seq);
+        var raised = command.ExecuteNonQuery() > 0;
+        transaction.Commit();
+        return raised;
+    }
+
+    private static JsonElement ParsePayload(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

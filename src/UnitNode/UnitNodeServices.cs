@@ -1,0 +1,50 @@
+using HealthGateway.UnitNode.Connection;
+using HealthGateway.UnitNode.Handlers;
+using HealthGateway.UnitNode.Options;
+using HealthGateway.UnitNode.Seeding;
+using HealthGateway.UnitNode.Storage;
+using HealthGateway.UnitNode.Writes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HealthGateway.UnitNode;
+
+public static class UnitNodeServices
+{
+    /// <summary>Registers the store, handlers and gateway client. Options are validated when the host starts.</summary>
+    public static IServiceCollection AddUnitNode(this IServiceCollection services, IConfiguration configuration, string contentRootPath)
+    {
+        services.AddOptions<UnitOptions>().Bind(configuration.GetSection(UnitOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<UnitOptions>, UnitOptionsValidator>();
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new UnitIdentity(sp.GetRequiredService<IOptions<UnitOptions>>().Value.Id));
+        services.AddSingleton(sp => new UnitDatabase(DatabasePath(sp.GetRequiredService<IOptions<UnitOptions>>().Value, contentRootPath)));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<UnitStore>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DeliveryApplier>();
+
+        services.AddSingleton<IRequestHandler, ListAppointmentsHandler>();
+        services.AddSingleton<IRequestHandler, ListInvoicesHandler>();
+        services.AddSingleton<IRequestHandler, GetRecordsHandler>();
+        services.AddSingleton<RequestDispatcher>();
+
+        services.AddSingleton<GatewayConnectionStatus>();
+        services.AddSingleton<BearerTokenSource>();
+        services.AddSingleton<StoreInitializer>();
+        // Order matters: the store is ready before the client connects (hosted services start sequentially).
+        services.AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
+        services.AddHostedService<GatewayClientService>();
+        return services;
+    }
+
+    /// <summary><c>{DataDirectory}/{Id}.db</c>; a relative directory is under the content root (the service folder, not System32).</summary>
+    public static string DatabasePath(UnitOptions unit, string contentRootPath) =>
+        Path.GetFullPath(Path.Combine(contentRootPath, unit.DataDirectory, unit.Id + ".db"));
+}
