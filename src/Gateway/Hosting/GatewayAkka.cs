@@ -28,6 +28,13 @@ public static class GatewayAkka
             var database = provider.GetRequiredService<SqliteDatabase>();
 
             akka.AddHocon(HoconFiles.Load(), HoconAddMode.Prepend)
+                // Akka's own logs go through Microsoft.Extensions.Logging: one pipeline, one set of levels.
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
                 .WithRemoting(new RemoteOptions { HostName = options.ClusterHostname, Port = options.ClusterPort })
                 .WithClustering(new ClusterOptions
                 {

@@ -29,6 +29,8 @@ public sealed class GatewayNode : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
     public TokenIssuer Tokens => _app.Services.GetRequiredService<TokenIssuer>();
+    public Akka.Actor.ActorSystem ActorSystem => _app.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+    public string ClusterAddress => $"akka.tcp://gateway@127.0.0.1:{ClusterPort}";
     public Akka.Actor.IActorRef Region => _app.Services.GetRequiredService<IRequiredActor<UnitSessionRegion>>().ActorRef;
 
     public static async Task<GatewayNode> StartAsync(

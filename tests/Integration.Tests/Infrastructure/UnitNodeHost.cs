@@ -1,0 +1,53 @@
+using HealthGateway.UnitNode;
+using HealthGateway.UnitNode.Connection;
+using HealthGateway.UnitNode.Storage;
+using Microsoft.Extensions.Hosting;
+
+namespace HealthGateway.Integration.Tests.Infrastructure;
+
+/// <summary>A real UnitNode host in-process: real SQLite file, real client WebSocket to the gateway.</summary>
+public sealed class UnitNodeHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private UnitNodeHost(IHost host, string unitId)
+    {
+        _host = host;
+        UnitId = unitId;
+    }
+
+    public string UnitId { get; }
+    public GatewayConnectionStatus Connection => _host.Services.GetRequiredService<GatewayConnectionStatus>();
+    public UnitStore Store => _host.Services.GetRequiredService<UnitStore>();
+
+    public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0)
+    {
+        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Unit:Id"] = unitId,
+            ["Unit:DataDirectory"] = dataDirectory,
+            ["Unit:SeedPatients"] = seedPatients.ToString(),
+            ["Gateway:Url"] = gatewayWebSocketBase.ToString().TrimEnd('/'),
+            ["Gateway:Token"] = token,
+            ["Gateway:ReconnectMinDelay"] = "00:00:00.100",
+            ["Gateway:ReconnectMaxDelay"] = "00:00:01",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await host.StartAsync();
+        return new UnitNodeHost(host, unitId);
+    }
+
+    public async Task WaitConnectedAsync()
+    {
+        var connected = await Connection.WaitUntilAsync(c => c.IsConnected, TimeSpan.FromSeconds(60));
+        Assert.True(connected, $"{UnitId} did not connect: {Connection.LastError} {Connection.LastCloseStatus} {Connection.LastCloseDescription}");
+    }
+
+    public async Task<IReadOnlyList<string>> PatientIdsAsync() => await Store.ListPatientIdsAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
