@@ -1,9 +1,17 @@
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Health;
 
-// `mint-token` issues a dev token with the dev key and exits; anything else runs the gateway.
-if (args.Length > 0 && args[0] == "mint-token")
-    return MintTokenCommand.Run(args[1..]);
+// Verbs run and exit; anything else runs the gateway.
+return args.FirstOrDefault() switch
+{
+    "mint-token" => MintTokenCommand.Run(args[1..]),
+    "healthcheck" => await HealthCheckCommand.RunAsync(args[1..]),
+    _ => await RunGatewayAsync(args),
+};
 
-GatewayApp.Build(args).Run();
-return 0;
+static async Task<int> RunGatewayAsync(string[] args)
+{
+    await GatewayApp.Build(args).RunAsync();
+    return 0;
+}

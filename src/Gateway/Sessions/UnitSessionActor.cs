@@ -113,6 +113,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnRouteRead(RouteRead read)
     {
+        // Past its deadline nobody waits for the answer (the asker already said 504): don't load the unit.
+        if (read.Deadline <= DateTimeOffset.UtcNow) return;
         if (_connection is null) Sender.Tell(new ReadReplies.Failed(read.RequestId, ReadFailure.UnitOffline));
         else _connection.Forward(new UnitConnectionCommands.SendRead(read));
     }

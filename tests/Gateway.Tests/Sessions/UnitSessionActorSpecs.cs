@@ -99,6 +99,20 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     }
 
     [Fact]
+    public void A_read_past_its_deadline_is_not_sent_to_the_unit()
+    {
+        var session = Session();
+        var connection = CreateTestProbe();
+        session.Tell(new Attach(Unit, connection.Ref, "test/1", 0));
+        connection.ExpectMsg<Attached>();
+
+        session.Tell(new RouteRead(Unit, "late", Operations.ListAppointments, "p-1", DateTimeOffset.UtcNow.AddSeconds(-1), null));
+        session.Tell(new RouteRead(Unit, "fresh", Operations.ListAppointments, "p-1", DateTimeOffset.UtcNow.AddSeconds(5), null));
+
+        Assert.Equal("fresh", connection.ExpectMsg<UnitConnectionCommands.SendRead>().Read.RequestId);
+    }
+
+    [Fact]
     public void Detach_and_termination_take_the_unit_offline()
     {
         var session = Session();
