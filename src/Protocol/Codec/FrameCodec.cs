@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 using HealthGateway.Protocol.Frames;
 
 namespace HealthGateway.Protocol.Codec;
@@ -37,6 +39,9 @@ public static class FrameCodec
         if (utf8.Length > maxFrameBytes)
             return Fail(ProtocolErrorCode.TooLarge, $"frame of {utf8.Length} bytes exceeds the cap of {maxFrameBytes} bytes");
 
+        // The reader only checks UTF-8 in the strings it transcodes, so check the whole frame first.
+        if (!Utf8.IsValid(utf8)) return Fail(ProtocolErrorCode.MalformedJson, "not valid UTF-8");
+
         string? type;
         try
         {
@@ -44,8 +49,9 @@ public static class FrameCodec
             if (scan.Error is not null) return new DecodeResult(null, scan.Error);
             type = scan.Type;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string holds an escaped lone surrogate (see CheckEscapes).
             return Fail(ProtocolErrorCode.MalformedJson, $"not valid JSON: {e.Message}");
         }
 
@@ -62,7 +68,7 @@ public static class FrameCodec
         {
             // The syntax was already validated by the scan, so this is a schema problem.
             var missing = e.Message.Contains("missing required", StringComparison.OrdinalIgnoreCase)
-                          || e.Message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase);
+                          || IsNullAt(utf8, e.Path);
             return Fail(missing ? ProtocolErrorCode.MissingField : ProtocolErrorCode.InvalidField,
                 $"{type}: {FirstSentence(e.Message)}{(e.Path is null ? "" : $" (at {e.Path})")}");
         }
@@ -72,7 +78,7 @@ public static class FrameCodec
         }
 
         if (frame is null) return Fail(ProtocolErrorCode.MalformedJson, "the frame is JSON null");
-        var invalid = frame.Validate();
+        var invalid = CheckElements(frame) ?? frame.Validate();
         return invalid is null ? new DecodeResult(frame, null) : Fail(ProtocolErrorCode.InvalidField, $"{type}: {invalid}");
     }
 
@@ -107,15 +113,96 @@ public static class FrameCodec
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isType = reader.ValueTextEquals("type"u8);
+            CheckEscapes(ref reader);
             reader.Read();
             if (isType && reader.TokenType == JsonTokenType.String && type is null) type = reader.GetString();
-            else reader.Skip();
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                var depth = reader.CurrentDepth;
+                while (reader.Read() && reader.CurrentDepth > depth) CheckEscapes(ref reader);
+            }
+            else CheckEscapes(ref reader);
         }
 
         // Anything after the closing brace (a second object, garbage) makes the reader throw here.
         if (reader.Read())
             return (null, new ProtocolError(ProtocolErrorCode.MalformedJson, "trailing content after the frame object"));
         return (type, null);
+    }
+
+    /// <summary>What the serializer lets through and <see cref="Frame.Validate"/> cannot see: null list items, undefined enum numbers.</summary>
+    private static string? CheckElements(Frame frame) => frame switch
+    {
+        EventBatch b when b.Events.Any(e => e is null) => "'events' must not contain null",
+        Ack { Outcomes: { } o } when o.Any(x => x is null) => "'outcomes' must not contain null",
+        Ack { Outcomes: { } o } when o.Any(x => !Enum.IsDefined(x.Status)) => "'outcomes' holds an unknown status",
+        Reply r when !Enum.IsDefined(r.Status) => "'status' is not a known reply status",
+        _ => null,
+    };
+
+    /// <summary>True when the value at a serializer error path (<c>$.a.b[0]</c>) is JSON null: a required field sent as null.</summary>
+    private static bool IsNullAt(ReadOnlySpan<byte> utf8, string? path)
+    {
+        if (path is null || path.Length < 2 || path[0] != '$') return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8.ToArray());
+            var element = doc.RootElement;
+            var i = 1;
+            while (i < path.Length)
+            {
+                if (path[i] == '.')
+                {
+                    var end = path.IndexOfAny(['.', '['], i + 1);
+                    if (end < 0) end = path.Length;
+                    if (!TryProperty(element, path[(i + 1)..end], out element)) return false;
+                    i = end;
+                }
+                else if (path.AsSpan(i).StartsWith("['"))
+                {
+                    var end = path.IndexOf("']", i + 2, StringComparison.Ordinal);
+                    if (end < 0 || !TryProperty(element, path[(i + 2)..end], out element)) return false;
+                    i = end + 2;
+                }
+                else if (path[i] == '[')
+                {
+                    var end = path.IndexOf(']', i);
+                    if (end < 0 || element.ValueKind != JsonValueKind.Array
+                        || !int.TryParse(path.AsSpan(i + 1, end - i - 1), out var index)
+                        || index < 0 || index >= element.GetArrayLength()) return false;
+                    element = element[index];
+                    i = end + 1;
+                }
+                else return false;
+            }
+            return element.ValueKind == JsonValueKind.Null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Property names are matched case-insensitively, as the serializer does (web defaults).</summary>
+    private static bool TryProperty(JsonElement element, string name, out JsonElement value)
+    {
+        value = default;
+        if (element.ValueKind != JsonValueKind.Object) return false;
+        foreach (var property in element.EnumerateObject())
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) value = property.Value;
+        return value.ValueKind != JsonValueKind.Undefined;
+    }
+
+    /// <summary>
+    /// An escaped lone surrogate ("\ud800") is valid JSON syntax but no valid string: unescaping throws
+    /// (InvalidOperationException, mapped to malformed_json), so a payload holding one could never be re-encoded.
+    /// </summary>
+    private static void CheckEscapes(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) return;
+        var buffer = ArrayPool<char>.Shared.Rent(reader.ValueSpan.Length); // unescaped text is never longer
+        try { reader.CopyString(buffer); }
+        finally { ArrayPool<char>.Shared.Return(buffer); }
     }
 
     private static DecodeResult Fail(ProtocolErrorCode code, string message) => new(null, new ProtocolError(code, message));
