@@ -12,6 +12,9 @@ namespace HealthGateway.Protocol.Codec;
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
+    // Web defaults read numbers from strings and match names case-insensitively; the wire is strict.
+    NumberHandling = JsonNumberHandling.Strict,
+    PropertyNameCaseInsensitive = false,
     UseStringEnumConverter = true,
     RespectRequiredConstructorParameters = true,
     RespectNullableAnnotations = true,

@@ -28,4 +28,4 @@ public sealed record BookAppointment(DateTimeOffset StartsAt, int DurationMinute
 public sealed record RescheduleAppointment(string AppointmentId, DateTimeOffset StartsAt);
 
 /// <summary>Payload of <see cref="Operations.CancelAppointment"/>.</summary>
-public sealed record CancelAppointment(string AppointmentId, string? Reason);
+public sealed record CancelAppointment(string AppointmentId, string? Reason = null);
