@@ -26,6 +26,17 @@ public static class GatewayApp
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
         builder.Services.AddSingleton<RoutedReads>();
+        builder.Services.AddSingleton<WriteSubmitter>();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayApiJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, Protocol.Codec.ProtocolJsonContext.Default);
+        });
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var limits = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+        });
 
         builder.Services.AddProblemDetails();
         builder.Services.AddGatewayAuthentication(builder.Configuration);
@@ -46,6 +57,8 @@ public static class GatewayApp
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
         app.MapPatientReads();
+        app.MapPatientWrites();
+        app.MapOperations();
         app.MapUnitSocket();
         return app;
     }

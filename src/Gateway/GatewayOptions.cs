@@ -38,7 +38,8 @@ public sealed class GatewayOptions
     [Range(1024, 64 * 1024 * 1024)] public int MaxFrameBytes { get; set; } = ProtocolConstants.DefaultMaxFrameBytes;
 
     /// <summary>Frames queued towards one unit before new reads get 503 (unit busy) instead of waiting.</summary>
-    [Range(1, 100_000)] public int OutboundQueueCapacity { get; set; } = 1024;
+    /// <summary>Deliveries and control frames always have room: reads may use the capacity beyond <see cref="DeliveryWindow"/> + 16.</summary>
+    [Range(600, 100_000)] public int OutboundQueueCapacity { get; set; } = 1024;
 
     /// <summary>Browser origins allowed on the unit socket. Units send no Origin; any Origin not listed is refused.</summary>
     public string[] AllowedOrigins { get; set; } = [];
@@ -51,6 +52,39 @@ public sealed class GatewayOptions
 
     /// <summary>An offline unit's session leaves memory after this long without messages.</summary>
     public TimeSpan SessionIdlePassivation { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Unsettled writes held for one unit; beyond it writes answer 503 + Retry-After (nothing is dropped).</summary>
+    [Range(1, 1_000_000)] public int MaxBacklogPerUnit { get; set; } = 10_000;
+
+    /// <summary>Writes delivered to a unit and not yet acknowledged, at most.</summary>
+    [Range(1, 512)] public int DeliveryWindow { get; set; } = 64;
+
+    /// <summary>Settled operations each unit's session remembers for GET /operations and idempotent retries.</summary>
+    [Range(10, 1_000_000)] public int OperationRetentionPerUnit { get; set; } = 2_000;
+
+    /// <summary>How long a write waits for the unit's outcome before answering 202 (Prefer: wait=N changes it).</summary>
+    public TimeSpan WriteWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upper bound for Prefer: wait=N.</summary>
+    public TimeSpan MaxWriteWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a write may wait for the journal before the caller gets 503 (durability not confirmed).</summary>
+    public TimeSpan WriteAcceptTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Time to live of a write by operation: a unit that receives it later answers "expired" instead of applying it.
+    /// A payment must not apply days late.
+    /// </summary>
+    public Dictionary<string, TimeSpan> WriteTimeToLive { get; set; } = new()
+    {
+        [Protocol.Operations.BookAppointment] = TimeSpan.FromDays(7),
+        [Protocol.Operations.RescheduleAppointment] = TimeSpan.FromDays(7),
+        [Protocol.Operations.CancelAppointment] = TimeSpan.FromDays(7),
+        [Protocol.Operations.PayInvoice] = TimeSpan.FromHours(24),
+    };
+
+    /// <summary>Largest REST request body accepted (413 beyond).</summary>
+    [Range(1024, 10 * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     public string DatabasePath => Path.Combine(DataDirectory, "gateway.db");
 }

@@ -1,3 +1,5 @@
+using HealthGateway.Gateway.Sessions;
+
 namespace HealthGateway.Gateway.Api;
 
 /// <summary>RFC 9457 problem+json results with the gateway's titles, in one place.</summary>
@@ -25,8 +27,45 @@ public static class Problems
     public static IResult BadUnitReply(string detail) =>
         Create(StatusCodes.Status502BadGateway, "Invalid answer from the unit", detail);
 
+    public static IResult BacklogFull() =>
+        Create(StatusCodes.Status503ServiceUnavailable, "Unit backlog full",
+            "Too many writes are waiting for this healthcare unit. Nothing was stored; try again later.", 30);
+
+    public static IResult NotDurable(string operationId) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "Write not confirmed",
+            $"The gateway could not confirm that the write was stored. Retry with the same Idempotency-Key (operation '{operationId}' if it was stored).", 5);
+
+    public static IResult IdempotencyConflict(string? existingOperationId) =>
+        Create(StatusCodes.Status409Conflict, "Idempotency-Key reused",
+            $"This Idempotency-Key was already used for a different request{(existingOperationId is null ? "" : $" (operation '{existingOperationId}')")}.");
+
+    public static IResult OperationNotFound(string operationId) =>
+        Create(StatusCodes.Status404NotFound, "Operation not found", $"No operation '{operationId}' is known (or it is past its retention).");
+
+    /// <summary>422 for a write the unit rejected or that expired, with the operation's id, status and reason.</summary>
+    public static IResult WriteNotApplied(UnitSessionReplies.OperationState state, string location) =>
+        new LocatedProblem(TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: state.Status == OperationStatus.Expired ? "Write expired" : "Write rejected by the unit",
+            detail: state.Reason ?? state.Status.ToString().ToLowerInvariant(),
+            extensions: new Dictionary<string, object?>
+            {
+                ["operationId"] = state.OperationId,
+                ["status"] = state.Status == OperationStatus.Expired ? "expired" : "rejected",
+                ["reason"] = state.Reason,
+            }), location);
+
     public static IResult Create(int status, string title, string detail, int? retryAfterSeconds = null) =>
         new ProblemResult(TypedResults.Problem(statusCode: status, title: title, detail: detail), retryAfterSeconds);
+
+    private sealed class LocatedProblem(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     /// <summary>A problem result that can also set Retry-After.</summary>
     private sealed class ProblemResult(IResult inner, int? retryAfterSeconds) : IResult

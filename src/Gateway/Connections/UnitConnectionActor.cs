@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using System.Threading.Channels;
 using Akka;
 using Akka.Actor;
@@ -40,6 +41,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     // Unit change batches forwarded to the session but not yet acknowledged: resent after a re-attach.
     private readonly List<AcceptUnitChanges> _unacknowledgedChanges = [];
 
+    private readonly int _readCapacity;
     private IActorRef? _session;
     private long _epoch;
     private Hello? _hello;
@@ -49,6 +51,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     public UnitConnectionActor(UnitConnectionSettings settings)
     {
         _settings = settings;
+        _readCapacity = settings.Options.OutboundQueueCapacity - settings.Options.DeliveryWindow - 16;
         _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(settings.Options.OutboundQueueCapacity)
         {
             SingleReader = true,
@@ -134,6 +137,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             OnFrame(m.Frame);
         });
         Receive<UnitConnectionCommands.SendRead>(OnSendRead);
+        Receive<Deliveries>(OnDeliveries);
         Receive<ChangesAcknowledged>(OnChangesAcknowledged);
         Receive<Superseded>(_ => BeginClose(CloseCodes.Superseded, "superseded by a newer connection for this unit"));
         Receive<Terminated>(t =>
@@ -265,8 +269,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
                 break;
             case Pong:
                 break;
-            case Ack:
-                // Durable deliveries towards the unit are not sent yet; acks carry nothing to settle.
+            case Ack ack:
+                _session!.Tell(new DeliveriesAcknowledged(_settings.UnitId, _epoch, ack.UpToSeq,
+                    (ack.Outcomes ?? []).Select(o => new Settlement(o.Seq, o.MessageId, ToStatus(o.Status), o.Result?.GetRawText(), o.Reason)).ToList()));
                 break;
             case ErrorFrame error:
                 _log.Warning("unit {0} reported error {1}: {2}", _settings.UnitId, error.Code, error.Message);
@@ -281,13 +286,32 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     {
         var read = command.Read;
         var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId);
-        if (!_outbound.Writer.TryWrite(frame))
+        // Reads may not take the room kept for deliveries and control frames.
+        if (_outbound.Reader.Count >= _readCapacity || !_outbound.Writer.TryWrite(frame))
         {
             Sender.Tell(new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy));
             return;
         }
         _pendingReads[read.RequestId] = new PendingRead(Sender, read.Deadline);
     }
+
+    private void OnDeliveries(Deliveries deliveries)
+    {
+        if (deliveries.Epoch != _epoch) return;
+        foreach (var item in deliveries.Items)
+        {
+            using var payload = JsonDocument.Parse(item.PayloadJson);
+            Send(new Deliver(item.Seq, item.MessageId, item.Operation, item.PatientId, item.ExpiresAt,
+                payload.RootElement.Clone(), item.CorrelationId));
+        }
+    }
+
+    private static Sessions.OperationStatus ToStatus(OutcomeStatus status) => status switch
+    {
+        OutcomeStatus.Applied => Sessions.OperationStatus.Applied,
+        OutcomeStatus.Rejected => Sessions.OperationStatus.Rejected,
+        _ => Sessions.OperationStatus.Expired,
+    };
 
     private void OnChangesAcknowledged(ChangesAcknowledged ack)
     {

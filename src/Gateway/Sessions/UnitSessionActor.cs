@@ -12,9 +12,9 @@ namespace HealthGateway.Gateway.Sessions;
 
 /// <summary>
 /// The one owner of a unit's session (sharded by unit id, persistent): which connection is
-/// current, the epoch that orders connections, and how far the unit's own changes have been
-/// accepted. The socket itself belongs to a node-local <see cref="UnitConnectionActor"/>, which
-/// may live on another node.
+/// current, the epoch that orders connections, the durable backlog of writes for the unit, and
+/// how far the unit's own changes have been accepted. The socket itself belongs to a node-local
+/// <see cref="UnitConnectionActor"/>, which may live on another node.
 /// </summary>
 public sealed class UnitSessionActor : ReceivePersistentActor
 {
@@ -23,8 +23,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private readonly string _unitId;
     private readonly PatientDirectory _directory;
-    private readonly TimeSpan _idlePassivation;
-    private readonly UnitSessionState _state = new();
+    private readonly UnitSessionSettings _settings;
+    private readonly UnitSessionState _state;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private IActorRef? _connection;
@@ -34,31 +34,52 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private readonly Queue<AcceptUnitChanges> _pendingChanges = new();
     private bool _applyingChanges;
 
-    public UnitSessionActor(string unitId, PatientDirectory directory, TimeSpan idlePassivation)
+    // Writes whose journal write is in flight (PersistAsync): seq and idempotency key are reserved here.
+    private readonly Dictionary<string, PendingWrite> _enqueuing = new(StringComparer.Ordinal);
+    private long _lastAssignedSeq;
+    // Callers waiting for an operation to be durable or settled.
+    private readonly Dictionary<string, List<Waiter>> _waiters = new(StringComparer.Ordinal);
+    // Deliveries on the current connection: everything up to _sentUpTo was sent and is not settled yet.
+    private long _sentUpTo;
+    private int _inFlight;
+    private readonly HashSet<long> _settling = [];
+
+    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings)
     {
         _unitId = unitId;
         _directory = directory;
-        _idlePassivation = idlePassivation;
+        _settings = settings;
+        _state = new UnitSessionState(settings.FinishedRetention);
 
         Recover<SnapshotOffer>(offer => _state.Apply((UnitSessionSnapshot)offer.Snapshot));
         Recover<IUnitSessionEvent>(_state.Apply);
-        Recover<RecoveryCompleted>(_ => UpdatePassivation());
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _lastAssignedSeq = _state.LastWriteSeq;
+            UpdatePassivation();
+        });
 
         Command<Attach>(OnAttach);
         Command<Detach>(d => { if (d.Connection.Equals(_connection)) ConnectionGone("detached"); });
         Command<Terminated>(t => { if (t.ActorRef.Equals(_connection)) ConnectionGone("terminated"); });
         Command<RouteRead>(OnRouteRead);
+        Command<EnqueueWrite>(OnEnqueueWrite);
+        Command<GetOperation>(OnGetOperation);
+        Command<DeliveriesAcknowledged>(OnDeliveriesAcknowledged);
+        Command<WaitExpired>(OnWaitExpired);
         Command<AcceptUnitChanges>(OnAcceptUnitChanges);
         Command<ChangesApplied>(OnChangesApplied);
         Command<ChangesFailed>(OnChangesFailed);
         Command<GetStatus>(_ => Sender.Tell(new SessionStatus(
             _unitId, _connection is not null, _state.Epoch, _state.LastEventSeq, _state.LastAttachedAt,
             _connectionSoftware ?? _state.Software, _connection?.Path.ToString(),
-            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString())));
+            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
+            _state.BacklogCount, _state.LastWriteSeq)));
         Command<Stop>(_ => DeferAsync(Stop.Instance, _ => Context.Stop(Self)));
         Command<ReceiveTimeout>(_ =>
         {
-            if (_connection is null) Context.Parent.Tell(new Passivate(Stop.Instance));
+            if (_connection is null && _waiters.Count == 0 && _enqueuing.Count == 0)
+                Context.Parent.Tell(new Passivate(Stop.Instance));
         });
         Command<SaveSnapshotSuccess>(s =>
         {
@@ -74,8 +95,10 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     public override string PersistenceId => $"unit-session-{_unitId}";
 
-    public static Props Props(string unitId, PatientDirectory directory, TimeSpan idlePassivation) =>
-        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, idlePassivation));
+    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings) =>
+        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings));
+
+    // --- connections ----------------------------------------------------------------------
 
     private void OnAttach(Attach attach)
     {
@@ -93,11 +116,15 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _connection = attach.Connection;
             _connectionSoftware = attach.Software;
             _pendingChanges.Clear(); // batches of the old connection are resent by the new one
+            _sentUpTo = 0;           // everything unsettled is delivered again on the new connection
+            _inFlight = 0;
             Context.Watch(_connection);
             _connection.Tell(new Attached(_unitId, e.Epoch, _state.LastEventSeq));
-            _log.Info("unit {0}: attached {1} epoch {2}, unit changes accepted up to {3}", _unitId, _connection.Path, e.Epoch, _state.LastEventSeq);
+            _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
+                _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
             UpdatePassivation();
             MaybeSnapshot();
+            DeliverMore();
         });
     }
 
@@ -108,6 +135,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _connection = null;
         _connectionSoftware = null;
         _pendingChanges.Clear();
+        _sentUpTo = 0;
+        _inFlight = 0;
         UpdatePassivation();
     }
 
@@ -118,6 +147,184 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         if (_connection is null) Sender.Tell(new ReadReplies.Failed(read.RequestId, ReadFailure.UnitOffline));
         else _connection.Forward(new UnitConnectionCommands.SendRead(read));
     }
+
+    // --- durable writes -------------------------------------------------------------------
+
+    private void OnEnqueueWrite(EnqueueWrite write)
+    {
+        if (write.IdempotencyKey is not null)
+        {
+            var scope = UnitSessionState.ScopeKey(write.RequestedBy, write.IdempotencyKey);
+            var existing = _enqueuing.Values.FirstOrDefault(p => p.IdempotencyKey is not null && UnitSessionState.ScopeKey(p.RequestedBy, p.IdempotencyKey) == scope)
+                           ?? (_state.OperationForKey(scope) is { } known ? AsPending(known) : null);
+            if (existing is not null)
+            {
+                if (existing.RequestHash != write.RequestHash || existing.Operation != write.Operation || existing.PatientId != write.PatientId)
+                    Sender.Tell(new WriteRefused(write.OperationId, WriteRefusal.IdempotencyConflict, existing.OperationId));
+                else if (_enqueuing.ContainsKey(existing.OperationId)) AddWaiter(existing.OperationId, Sender, write.Wait, durableYet: false);
+                else ReplyOrWait(existing.OperationId, Sender, write.Wait);
+                return;
+            }
+        }
+
+        if (_state.BacklogCount + _enqueuing.Count >= _settings.MaxBacklog)
+        {
+            Sender.Tell(new WriteRefused(write.OperationId, WriteRefusal.BacklogFull));
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var pending = new PendingWrite(++_lastAssignedSeq, write.OperationId, write.Operation, write.PatientId, write.PayloadJson,
+            now, now + write.TimeToLive, write.RequestedBy, write.IdempotencyKey, write.RequestHash, write.CorrelationId);
+        _enqueuing[pending.OperationId] = pending;
+        AddWaiter(pending.OperationId, Sender, write.Wait, durableYet: false);
+
+        // PersistAsync keeps reads flowing while the journal writes; the answer still waits for it.
+        PersistAsync(new WriteEnqueued(pending), e =>
+        {
+            _enqueuing.Remove(e.Write.OperationId);
+            _state.Apply(e);
+            OnDurable(e.Write.OperationId);
+            DeliverMore();
+            MaybeSnapshot();
+        });
+    }
+
+    /// <summary>An idempotent retry of a settled operation: the pending record is rebuilt only to compare the request.</summary>
+    private PendingWrite? AsPending(string operationId)
+    {
+        if (_state.Pending(operationId) is { } pending) return pending;
+        return _state.Finished(operationId) is { } f
+            ? new PendingWrite(f.Seq, f.OperationId, f.Operation, f.PatientId, "", f.EnqueuedAt, f.ExpiresAt, f.RequestedBy, f.IdempotencyKey, f.RequestHash, null)
+            : null;
+    }
+
+    private void OnGetOperation(GetOperation query)
+    {
+        var state = StateOf(query.OperationId);
+        Sender.Tell(state is null ? new OperationUnknown(query.OperationId) : state);
+    }
+
+    private void OnDeliveriesAcknowledged(DeliveriesAcknowledged ack)
+    {
+        if (ack.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // from a superseded connection
+
+        var outcomes = new Dictionary<long, Settlement>();
+        foreach (var o in ack.Outcomes) outcomes[o.Seq] = o;
+        var acknowledged = _state.BacklogBetween(long.MinValue, ack.UpToSeq)
+            .Concat(outcomes.Keys.Where(seq => seq > ack.UpToSeq).Select(_state.PendingAt).OfType<PendingWrite>());
+        var settlements = new List<Settlement>();
+        foreach (var write in acknowledged)
+        {
+            if (!_settling.Add(write.Seq)) continue; // already being settled
+            // An ack without an outcome means the unit applied it and kept no result.
+            settlements.Add(outcomes.TryGetValue(write.Seq, out var o) && o.OperationId == write.OperationId
+                ? o
+                : new Settlement(write.Seq, write.OperationId, OperationStatus.Applied, null, null));
+        }
+        if (settlements.Count == 0) return;
+
+        PersistAsync(new WritesSettled(settlements, DateTimeOffset.UtcNow), e =>
+        {
+            _state.Apply(e);
+            foreach (var s in e.Settlements)
+            {
+                _settling.Remove(s.Seq);
+                if (s.Seq <= _sentUpTo && _inFlight > 0) _inFlight--;
+                if (_state.Finished(s.OperationId) is not null) ReplyToWaiters(s.OperationId, finalOnly: false);
+            }
+            DeliverMore();
+            MaybeSnapshot();
+        });
+    }
+
+    /// <summary>Sends unsettled writes past <see cref="_sentUpTo"/>, keeping at most a window of them unsettled.</summary>
+    private void DeliverMore()
+    {
+        if (_connection is null) return;
+        var room = _settings.DeliveryWindow - _inFlight;
+        if (room <= 0) return;
+
+        var batch = _state.BacklogBetween(_sentUpTo + 1, long.MaxValue).Take(room)
+            .Select(w => new DeliveryItem(w.Seq, w.OperationId, w.Operation, w.PatientId, w.ExpiresAt, w.PayloadJson, w.CorrelationId))
+            .ToList();
+        if (batch.Count == 0) return;
+        _sentUpTo = batch[^1].Seq;
+        _inFlight += batch.Count;
+        _connection.Tell(new Deliveries(_unitId, _state.Epoch, batch));
+    }
+
+    private OperationState? StateOf(string operationId)
+    {
+        if (_state.Pending(operationId) is { } p)
+            return new OperationState(p.OperationId, p.Operation, p.PatientId,
+                _connection is not null && p.Seq <= _sentUpTo ? OperationStatus.Delivered : OperationStatus.Queued,
+                p.EnqueuedAt, p.ExpiresAt, null, null, null, p.RequestedBy);
+        if (_state.Finished(operationId) is { } f)
+            return new OperationState(f.OperationId, f.Operation, f.PatientId, f.Status, f.EnqueuedAt, f.ExpiresAt,
+                f.SettledAt, f.ResultJson, f.Reason, f.RequestedBy);
+        return null;
+    }
+
+    // --- waiting callers ------------------------------------------------------------------
+
+    private void AddWaiter(string operationId, IActorRef replyTo, TimeSpan wait, bool durableYet)
+    {
+        var timer = wait > TimeSpan.Zero
+            ? Context.System.Scheduler.ScheduleTellOnceCancelable(wait, Self, new WaitExpired(operationId, replyTo), Self)
+            : null;
+        if (!_waiters.TryGetValue(operationId, out var list)) _waiters[operationId] = list = [];
+        list.Add(new Waiter(replyTo, timer, wait > TimeSpan.Zero));
+        if (durableYet) ReplyToWaiters(operationId, finalOnly: true);
+    }
+
+    private void ReplyOrWait(string operationId, IActorRef replyTo, TimeSpan wait)
+    {
+        var state = StateOf(operationId)!;
+        if (state.IsFinal || wait <= TimeSpan.Zero) replyTo.Tell(state);
+        else AddWaiter(operationId, replyTo, wait, durableYet: true);
+    }
+
+    /// <summary>The write is durable: answer callers that did not ask to wait for the outcome.</summary>
+    private void OnDurable(string operationId) => ReplyToWaiters(operationId, finalOnly: true);
+
+    /// <summary>
+    /// Answers waiters of an operation. With <paramref name="finalOnly"/>, callers that wait for the
+    /// outcome keep waiting unless it is already settled.
+    /// </summary>
+    private void ReplyToWaiters(string operationId, bool finalOnly)
+    {
+        if (!_waiters.TryGetValue(operationId, out var list)) return;
+        var state = StateOf(operationId);
+        if (state is null) return;
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            var waiter = list[i];
+            if (finalOnly && waiter.WantsOutcome && !state.IsFinal) continue;
+            waiter.Timer?.Cancel();
+            waiter.ReplyTo.Tell(state);
+            list.RemoveAt(i);
+        }
+        if (list.Count == 0) _waiters.Remove(operationId);
+    }
+
+    private void OnWaitExpired(WaitExpired expired)
+    {
+        if (!_waiters.TryGetValue(expired.OperationId, out var list)) return;
+        var index = list.FindIndex(w => w.ReplyTo.Equals(expired.ReplyTo));
+        if (index < 0) return;
+        if (_enqueuing.ContainsKey(expired.OperationId))
+        {
+            list[index].WantsOutcome = false; // not durable yet: answer as soon as it is
+            return;
+        }
+        var state = StateOf(expired.OperationId);
+        if (state is not null) expired.ReplyTo.Tell(state);
+        list.RemoveAt(index);
+        if (list.Count == 0) _waiters.Remove(expired.OperationId);
+    }
+
+    // --- unit changes -----------------------------------------------------------------------
 
     private void OnAcceptUnitChanges(AcceptUnitChanges batch)
     {
@@ -166,21 +373,51 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "gateway could not store unit changes; reconnect"));
     }
 
+    // --- housekeeping -----------------------------------------------------------------------
+
     private void MaybeSnapshot()
     {
-        if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+        // A big backlog makes a big snapshot; replaying its events on recovery is cheaper than writing it often.
+        if (LastSequenceNr % SnapshotEvery == 0 && _state.BacklogCount <= 1_000) SaveSnapshot(_state.ToSnapshot());
     }
 
     private void UpdatePassivation() =>
-        Context.SetReceiveTimeout(_connection is null ? _idlePassivation : null);
+        Context.SetReceiveTimeout(_connection is null ? _settings.IdlePassivation : null);
 
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        // The actor stops after this; the connection sees Terminated and attaches again.
+        // The actor stops after this. Writes not yet confirmed are answered "not durable" (never a false 2xx);
+        // callers of durable writes get their current state. The connection sees Terminated and attaches again.
         _log.Error(cause, "unit {0}: journal write failed for {1}", _unitId, @event.GetType().Name);
+        foreach (var (operationId, list) in _waiters)
+        {
+            var state = _enqueuing.ContainsKey(operationId) ? null : StateOf(operationId);
+            foreach (var waiter in list)
+            {
+                waiter.Timer?.Cancel();
+                waiter.ReplyTo.Tell(state is null ? new WriteRefused(operationId, WriteRefusal.JournalUnavailable) : state);
+            }
+        }
+        _waiters.Clear();
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        if (@event is WriteEnqueued e && _waiters.Remove(e.Write.OperationId, out var list))
+            foreach (var waiter in list) waiter.ReplyTo.Tell(new WriteRefused(e.Write.OperationId, WriteRefusal.JournalUnavailable));
+        _enqueuing.Remove((@event as WriteEnqueued)?.Write.OperationId ?? "");
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    private sealed class Waiter(IActorRef replyTo, ICancelable? timer, bool wantsOutcome)
+    {
+        public IActorRef ReplyTo { get; } = replyTo;
+        public ICancelable? Timer { get; } = timer;
+        /// <summary>Still waiting for the outcome, not only for durability (cleared when the wait window ends).</summary>
+        public bool WantsOutcome { get; set; } = wantsOutcome;
+    }
+    private sealed record WaitExpired(string OperationId, IActorRef ReplyTo);
     private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChange> Unseen);
     private sealed record ChangesFailed(AcceptUnitChanges Batch, Exception Cause);
 }

@@ -23,6 +23,29 @@ public static class UnitSessionCommands
     /// <summary>Changes the unit reported, in seq order; acknowledged once durable.</summary>
     public sealed record AcceptUnitChanges(string UnitId, long Epoch, IReadOnlyList<UnitChange> Changes) : IWithUnitId;
 
+    /// <summary>
+    /// A durable write for the unit. Answered once it is persisted (<see cref="UnitSessionReplies.OperationState"/>),
+    /// or after the unit settles it if that happens within <paramref name="Wait"/>.
+    /// </summary>
+    public sealed record EnqueueWrite(
+        string UnitId,
+        string OperationId,
+        string Operation,
+        string PatientId,
+        string PayloadJson,
+        TimeSpan TimeToLive,
+        string RequestedBy,
+        string? IdempotencyKey,
+        string? RequestHash,
+        TimeSpan Wait,
+        string? CorrelationId) : IWithUnitId;
+
+    /// <summary>Asks for an <see cref="UnitSessionReplies.OperationState"/> (or <see cref="UnitSessionReplies.OperationUnknown"/>).</summary>
+    public sealed record GetOperation(string UnitId, string OperationId) : IWithUnitId;
+
+    /// <summary>From the connection: the unit acknowledged deliveries up to <paramref name="UpToSeq"/>.</summary>
+    public sealed record DeliveriesAcknowledged(string UnitId, long Epoch, long UpToSeq, IReadOnlyList<Settlement> Outcomes) : IWithUnitId;
+
     /// <summary>Asks for a <see cref="UnitSessionReplies.SessionStatus"/>.</summary>
     public sealed record GetStatus(string UnitId) : IWithUnitId;
 
@@ -48,6 +71,27 @@ public static class UnitSessionReplies
     /// <summary>To the connection: unit changes up to <paramref name="UpToSeq"/> are durable.</summary>
     public sealed record ChangesAcknowledged(string UnitId, long Epoch, long UpToSeq);
 
+    /// <summary>Where a write stands. Sent when it is durable, again when settled within the wait window.</summary>
+    public sealed record OperationState(
+        string OperationId,
+        string Operation,
+        string PatientId,
+        OperationStatus Status,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset ExpiresAt,
+        DateTimeOffset? SettledAt,
+        string? ResultJson,
+        string? Reason,
+        string RequestedBy)
+    {
+        public bool IsFinal => Status is OperationStatus.Applied or OperationStatus.Rejected or OperationStatus.Expired;
+    }
+
+    public sealed record OperationUnknown(string OperationId);
+
+    /// <summary>The write was not accepted; nothing was stored.</summary>
+    public sealed record WriteRefused(string OperationId, WriteRefusal Reason, string? ExistingOperationId = null);
+
     public sealed record SessionStatus(
         string UnitId,
         bool Connected,
@@ -56,5 +100,20 @@ public static class UnitSessionReplies
         DateTimeOffset? LastAttachedAt,
         string? Software,
         string? ConnectionPath,
-        string SessionNode);
+        string SessionNode,
+        int Backlog = 0,
+        long LastWriteSeq = 0);
+
+    /// <summary>To the connection: writes to send to the unit, in seq order.</summary>
+    public sealed record Deliveries(string UnitId, long Epoch, IReadOnlyList<DeliveryItem> Items);
+}
+
+public enum WriteRefusal
+{
+    /// <summary>The unit's backlog is at its cap (503 + Retry-After).</summary>
+    BacklogFull,
+    /// <summary>The idempotency key was used before with a different request (409).</summary>
+    IdempotencyConflict,
+    /// <summary>The journal did not confirm the write (503; retry with the same Idempotency-Key).</summary>
+    JournalUnavailable,
 }

@@ -10,7 +10,20 @@ public static class UnitSessionEvents
 
     /// <summary>The unit's changes up to <paramref name="UpToSeq"/> were applied to the directory.</summary>
     public sealed record UnitChangesAccepted(long UpToSeq, int Count, DateTimeOffset At) : IUnitSessionEvent;
+
+    /// <summary>A write was accepted for the unit: from here on it is durable and will be delivered.</summary>
+    public sealed record WriteEnqueued(PendingWrite Write) : IUnitSessionEvent;
+
+    /// <summary>The unit settled these writes (applied, rejected or expired).</summary>
+    public sealed record WritesSettled(IReadOnlyList<Settlement> Settlements, DateTimeOffset At) : IUnitSessionEvent;
 }
 
 /// <summary>Snapshot of <see cref="UnitSessionState"/>.</summary>
-public sealed record UnitSessionSnapshot(long Epoch, long LastEventSeq, DateTimeOffset? LastAttachedAt, string? Software) : IUnitSessionEvent;
+public sealed record UnitSessionSnapshot(
+    long Epoch,
+    long LastEventSeq,
+    DateTimeOffset? LastAttachedAt,
+    string? Software,
+    long LastWriteSeq = 0,
+    IReadOnlyList<PendingWrite>? Backlog = null,
+    IReadOnlyList<FinishedWrite>? Finished = null) : IUnitSessionEvent;

@@ -27,7 +27,8 @@ public static class UnitSessionHosting
                 {
                     var directory = resolver.GetService<PatientDirectory>();
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
-                    return unitId => UnitSessionActor.Props(unitId, directory, options.SessionIdlePassivation);
+                    var settings = UnitSessionSettings.From(options);
+                    return unitId => UnitSessionActor.Props(unitId, directory, settings);
                 },
                 new UnitSessionMessageExtractor(maxShards),
                 new ShardOptions

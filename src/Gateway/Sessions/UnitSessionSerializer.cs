@@ -17,6 +17,8 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
     private const string AttachedManifest = "session.attached.v1";
     private const string ChangesAcceptedManifest = "session.changes-accepted.v1";
     private const string SnapshotManifest = "session.snapshot.v1";
+    private const string WriteEnqueuedManifest = "session.write-enqueued.v1";
+    private const string WritesSettledManifest = "session.writes-settled.v1";
 
     public override int Identifier => Id;
 
@@ -25,6 +27,8 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
         ConnectionAttached => AttachedManifest,
         UnitChangesAccepted => ChangesAcceptedManifest,
         UnitSessionSnapshot => SnapshotManifest,
+        WriteEnqueued => WriteEnqueuedManifest,
+        WritesSettled => WritesSettledManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a unit session event", nameof(o)),
     };
 
@@ -33,6 +37,8 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
         ConnectionAttached e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.ConnectionAttached),
         UnitChangesAccepted e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.UnitChangesAccepted),
         UnitSessionSnapshot s => JsonSerializer.SerializeToUtf8Bytes(s, UnitSessionJsonContext.Default.UnitSessionSnapshot),
+        WriteEnqueued e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.WriteEnqueued),
+        WritesSettled e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.WritesSettled),
         _ => throw new ArgumentException($"{obj.GetType()} is not a unit session event", nameof(obj)),
     };
 
@@ -41,6 +47,8 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
         AttachedManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.ConnectionAttached)!,
         ChangesAcceptedManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.UnitChangesAccepted)!,
         SnapshotManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.UnitSessionSnapshot)!,
+        WriteEnqueuedManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.WriteEnqueued)!,
+        WritesSettledManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.WritesSettled)!,
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown unit session manifest '{manifest}'"),
     };
 }
@@ -49,4 +57,6 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
 [JsonSerializable(typeof(ConnectionAttached))]
 [JsonSerializable(typeof(UnitChangesAccepted))]
 [JsonSerializable(typeof(UnitSessionSnapshot))]
+[JsonSerializable(typeof(WriteEnqueued))]
+[JsonSerializable(typeof(WritesSettled))]
 internal sealed partial class UnitSessionJsonContext : JsonSerializerContext;

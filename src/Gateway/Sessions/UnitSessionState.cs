@@ -6,18 +6,46 @@ namespace HealthGateway.Gateway.Sessions;
 /// The durable part of a unit's session, as a plain object so its rules are tested without actors.
 /// <see cref="UnitSessionActor"/> decides, persists, then folds each event in with <see cref="Apply"/>.
 /// </summary>
-public sealed class UnitSessionState
+public sealed class UnitSessionState(int finishedRetention = 2_000)
 {
+    private readonly SortedDictionary<long, PendingWrite> _backlog = new();
+    private readonly SortedSet<long> _backlogSeqs = [];
+    private readonly Dictionary<string, PendingWrite> _pendingById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FinishedWrite> _finishedById = new(StringComparer.Ordinal);
+    private readonly Queue<string> _finishedOrder = new();
+    private readonly Dictionary<string, string> _byIdempotencyKey = new(StringComparer.Ordinal);
+
     public long Epoch { get; private set; }
     public long LastEventSeq { get; private set; }
     public DateTimeOffset? LastAttachedAt { get; private set; }
     public string? Software { get; private set; }
+
+    /// <summary>Highest write seq ever enqueued (seqs only grow).</summary>
+    public long LastWriteSeq { get; private set; }
+
+    /// <summary>Writes not yet settled by the unit, in seq (delivery) order.</summary>
+    public IReadOnlyCollection<PendingWrite> Backlog => _backlog.Values;
+    public int BacklogCount => _backlog.Count;
+    public int FinishedCount => _finishedById.Count;
 
     public ConnectionAttached Attach(string software, DateTimeOffset now) => new(Epoch + 1, now, software);
 
     /// <summary>The changes of a batch not yet accepted, in order (redeliveries are dropped here).</summary>
     public IReadOnlyList<UnitChange> Unseen(IReadOnlyList<UnitChange> batch) =>
         batch.Where(c => c.Seq > LastEventSeq).ToList();
+
+    public static string ScopeKey(string requestedBy, string idempotencyKey) => $"{requestedBy}\n{idempotencyKey}";
+
+    /// <summary>The operation an idempotency key already names, if any (pending or retained).</summary>
+    public string? OperationForKey(string scopeKey) => _byIdempotencyKey.GetValueOrDefault(scopeKey);
+
+    public PendingWrite? Pending(string operationId) => _pendingById.GetValueOrDefault(operationId);
+    public FinishedWrite? Finished(string operationId) => _finishedById.GetValueOrDefault(operationId);
+    public PendingWrite? PendingAt(long seq) => _backlog.GetValueOrDefault(seq);
+
+    /// <summary>Unsettled writes with seq in [from, to], in order, without scanning the whole backlog.</summary>
+    public IEnumerable<PendingWrite> BacklogBetween(long from, long to) =>
+        from > to || _backlogSeqs.Count == 0 ? [] : _backlogSeqs.GetViewBetween(from, to).Select(seq => _backlog[seq]);
 
     public void Apply(IUnitSessionEvent e)
     {
@@ -31,14 +59,58 @@ public sealed class UnitSessionState
             case UnitChangesAccepted c:
                 LastEventSeq = Math.Max(LastEventSeq, c.UpToSeq);
                 break;
-            case UnitSessionSnapshot s:
-                Epoch = s.Epoch;
-                LastEventSeq = s.LastEventSeq;
-                LastAttachedAt = s.LastAttachedAt;
-                Software = s.Software;
+            case WriteEnqueued w:
+                AddPending(w.Write);
+                break;
+            case WritesSettled s:
+                foreach (var settlement in s.Settlements) Settle(settlement, s.At);
+                break;
+            case UnitSessionSnapshot snap:
+                Epoch = snap.Epoch;
+                LastEventSeq = snap.LastEventSeq;
+                LastAttachedAt = snap.LastAttachedAt;
+                Software = snap.Software;
+                LastWriteSeq = snap.LastWriteSeq;
+                foreach (var write in snap.Backlog ?? []) AddPending(write);
+                foreach (var finished in snap.Finished ?? []) AddFinished(finished);
                 break;
         }
     }
 
-    public UnitSessionSnapshot ToSnapshot() => new(Epoch, LastEventSeq, LastAttachedAt, Software);
+    public UnitSessionSnapshot ToSnapshot() => new(
+        Epoch, LastEventSeq, LastAttachedAt, Software, LastWriteSeq,
+        _backlog.Values.ToList(),
+        _finishedOrder.Select(id => _finishedById[id]).ToList());
+
+    private void AddPending(PendingWrite write)
+    {
+        _backlog[write.Seq] = write;
+        _backlogSeqs.Add(write.Seq);
+        _pendingById[write.OperationId] = write;
+        if (write.IdempotencyKey is not null) _byIdempotencyKey[ScopeKey(write.RequestedBy, write.IdempotencyKey)] = write.OperationId;
+        LastWriteSeq = Math.Max(LastWriteSeq, write.Seq);
+    }
+
+    private void Settle(Settlement settlement, DateTimeOffset at)
+    {
+        if (!_backlog.Remove(settlement.Seq, out var write)) return; // settled before (redelivered ack)
+        _backlogSeqs.Remove(settlement.Seq);
+        _pendingById.Remove(write.OperationId);
+        AddFinished(new FinishedWrite(write.Seq, write.OperationId, write.Operation, write.PatientId, write.EnqueuedAt,
+            write.ExpiresAt, write.RequestedBy, write.IdempotencyKey, write.RequestHash, settlement.Status,
+            settlement.ResultJson, settlement.Reason, at));
+    }
+
+    private void AddFinished(FinishedWrite finished)
+    {
+        if (!_finishedById.TryAdd(finished.OperationId, finished)) return;
+        _finishedOrder.Enqueue(finished.OperationId);
+        if (finished.IdempotencyKey is not null) _byIdempotencyKey[ScopeKey(finished.RequestedBy, finished.IdempotencyKey)] = finished.OperationId;
+        while (_finishedOrder.Count > finishedRetention)
+        {
+            var oldest = _finishedById[_finishedOrder.Dequeue()];
+            _finishedById.Remove(oldest.OperationId);
+            if (oldest.IdempotencyKey is not null) _byIdempotencyKey.Remove(ScopeKey(oldest.RequestedBy, oldest.IdempotencyKey));
+        }
+    }
 }

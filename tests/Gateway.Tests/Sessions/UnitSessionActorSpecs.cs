@@ -21,6 +21,8 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
 
+    private static readonly UnitSessionSettings Settings = new(TimeSpan.FromMinutes(5), MaxBacklog: 3, DeliveryWindow: 2, FinishedRetention: 100);
+
     private readonly TempDatabase _db = new();
     private readonly PatientDirectory _directory;
 
@@ -30,7 +32,7 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     }
 
     private IActorRef Session(string unitId = Unit) =>
-        Sys.ActorOf(UnitSessionActor.Props(unitId, _directory, TimeSpan.FromMinutes(5)));
+        Sys.ActorOf(UnitSessionActor.Props(unitId, _directory, Settings));
 
     private static UnitChange Registered(long seq, string patientId, DateTimeOffset? at = null) =>
         new(seq, $"e-{seq}", UnitEventKinds.PatientRegistered, patientId, at ?? DateTimeOffset.UtcNow, null);

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using Akka.Actor;
+using Akka.Hosting;
+using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol;
+using Microsoft.Extensions.Options;
+using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+
+namespace HealthGateway.Gateway.Api;
+
+/// <summary>
+/// Submits a durable write to the patient's unit session and turns the session's answer into
+/// HTTP: 201/200 when the unit applied it within the wait window, 202 + Location once it is
+/// durable, 422 when the unit rejected it, 409 for a reused Idempotency-Key, 503 when the
+/// backlog is full or durability could not be confirmed. Never a 2xx before the journal confirms.
+/// </summary>
+public sealed class WriteSubmitter(
+    PatientDirectory directory,
+    IRequiredActor<UnitSessionRegion> region,
+    IOptions<GatewayOptions> options,
+    ILogger<WriteSubmitter> logger)
+{
+    public const int MaxIdempotencyKeyLength = 128;
+
+    public async Task<IResult> SubmitAsync(HttpContext http, string patientId, string operation, string payloadJson, bool createsResource)
+    {
+        var settings = options.Value;
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length == 0) idempotencyKey = null!;
+        else if (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
+            return Problems.BadRequest("Invalid Idempotency-Key", $"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+
+        var unitId = await directory.FindUnitAsync(patientId, http.RequestAborted);
+        if (unitId is null) return Problems.PatientNotFound(patientId);
+
+        var (wait, applied) = PreferHeader.Resolve(http.Request, settings.WriteWait, settings.MaxWriteWait);
+        if (applied is not null) http.Response.Headers["Preference-Applied"] = applied;
+
+        var requestedBy = $"{http.User.FindFirst("role")?.Value}:{http.User.FindFirst("sub")?.Value}";
+        var command = new UnitSessionCommands.EnqueueWrite(
+            unitId,
+            OperationId.New(unitId),
+            operation,
+            patientId,
+            payloadJson,
+            settings.WriteTimeToLive.GetValueOrDefault(operation, TimeSpan.FromDays(1)),
+            requestedBy,
+            idempotencyKey,
+            RequestHash(operation, patientId, payloadJson),
+            wait,
+            http.TraceIdentifier);
+
+        object answer;
+        try
+        {
+            answer = await region.ActorRef.Ask<object>(command, settings.WriteAcceptTimeout + wait);
+        }
+        catch (AskTimeoutException)
+        {
+            logger.LogWarning("write {Operation} for unit {UnitId}: durability not confirmed in time", operation, unitId);
+            return Problems.NotDurable(command.OperationId);
+        }
+
+        return answer switch
+        {
+            OperationState state => ToResult(state, createsResource),
+            WriteRefused { Reason: WriteRefusal.BacklogFull } => Problems.BacklogFull(),
+            WriteRefused { Reason: WriteRefusal.IdempotencyConflict } refused => Problems.IdempotencyConflict(refused.ExistingOperationId),
+            WriteRefused refused => Problems.NotDurable(refused.OperationId),
+            _ => Problems.NotDurable(command.OperationId),
+        };
+    }
+
+    public static IResult ToResult(OperationState state, bool createsResource)
+    {
+        var location = $"/api/v1/operations/{state.OperationId}";
+        var view = OperationView.From(state);
+        return state.Status switch
+        {
+            OperationStatus.Applied => createsResource
+                ? TypedResults.Created(location, view)
+                : new LocatedResult(TypedResults.Ok(view), location),
+            OperationStatus.Rejected or OperationStatus.Expired => Problems.WriteNotApplied(state, location),
+            _ => TypedResults.Accepted(location, view),
+        };
+    }
+
+    /// <summary>Same key + same request = same operation; the hash tells "same request" apart.</summary>
+    private static string RequestHash(string operation, string patientId, string payloadJson) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{operation}\n{patientId}\n{payloadJson}")));
+
+    private sealed class LocatedResult(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

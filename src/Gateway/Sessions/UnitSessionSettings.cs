@@ -1,0 +1,12 @@
+namespace HealthGateway.Gateway.Sessions;
+
+/// <summary>The limits a <see cref="UnitSessionActor"/> enforces, from <see cref="GatewayOptions"/>.</summary>
+public sealed record UnitSessionSettings(
+    TimeSpan IdlePassivation,
+    int MaxBacklog,
+    int DeliveryWindow,
+    int FinishedRetention)
+{
+    public static UnitSessionSettings From(GatewayOptions options) => new(
+        options.SessionIdlePassivation, options.MaxBacklogPerUnit, options.DeliveryWindow, options.OperationRetentionPerUnit);
+}
