@@ -28,4 +28,7 @@ public static class CloseCodes
 
     /// <summary>The gateway could not attach the session in time (cluster busy or shutting down); retry.</summary>
     public const int SessionUnavailable = 4004;
+
+    /// <summary>The unit's token expired while connected; reconnect with a fresh token.</summary>
+    public const int TokenExpired = 4005;
 }

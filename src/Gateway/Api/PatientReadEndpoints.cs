@@ -16,11 +16,11 @@ public static class PatientReadEndpoints
 
         var contracts = ProtocolJsonContext.Default;
         group.MapGet("/appointments", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList));
+            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId));
         group.MapGet("/invoices", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList));
+            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList, i => i.PatientId));
         group.MapGet("/records", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord));
+            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId));
         return group;
     }
 }

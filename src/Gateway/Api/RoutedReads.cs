@@ -20,7 +20,7 @@ public sealed class RoutedReads(
     IOptions<GatewayOptions> options,
     ILogger<RoutedReads> logger)
 {
-    public async Task<IResult> ReadAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract)
+    public async Task<IResult> ReadAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract, Func<T, string> patientOf)
         where T : class
     {
         var ct = http.RequestAborted;
@@ -50,7 +50,9 @@ public sealed class RoutedReads(
                 try
                 {
                     var value = JsonSerializer.Deserialize(json, contract);
-                    if (value is not null) return TypedResults.Json(value, contract);
+                    // Never hand one patient another patient's data, whatever the unit sent.
+                    if (value is not null && patientOf(value) == patientId) return TypedResults.Json(value, contract);
+                    logger.LogWarning("unit {UnitId} answered {Operation} for {PatientId} with another patient's data", unitId, operation, patientId);
                 }
                 catch (JsonException e)
                 {
@@ -80,6 +82,10 @@ public sealed class RoutedReads(
         catch (AskTimeoutException)
         {
             return null;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return null; // the client went away; nobody reads this answer
         }
     }
 }

@@ -23,6 +23,15 @@ public sealed class AuthOptions
     /// <summary>Algorithms accepted. Anything else (none, HS256, RS256 with our key...) is refused.</summary>
     public string[] Algorithms { get; set; } = ["ES256"];
 
+    /// <summary>
+    /// The dev key is used only in the Development environment unless this is set: a production
+    /// gateway without <see cref="Authority"/> refuses to start rather than sign its own tokens.
+    /// </summary>
+    public bool AllowDevKey { get; set; }
+
+    /// <summary>Tokens valid for longer than this (exp - iat, or exp - nbf) are refused.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Dev key file; defaults to <c>{Gateway:DataDirectory}/dev-signing-key.pem</c>.</summary>
     public string? DevSigningKeyPath { get; set; }
 }

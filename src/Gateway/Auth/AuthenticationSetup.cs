@@ -9,7 +9,7 @@ public static class AuthenticationSetup
     /// JWT bearer with everything pinned: algorithms, issuer, audience, lifetime, clock skew,
     /// signed tokens only. Claims keep their JWT names (<c>sub</c>, <c>role</c>).
     /// </summary>
-    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
@@ -18,6 +18,10 @@ public static class AuthenticationSetup
         SecurityKey? devKey = null;
         if (string.IsNullOrWhiteSpace(options.Authority))
         {
+            if (!environment.IsDevelopment() && !options.AllowDevKey)
+                throw new InvalidOperationException(
+                    "Auth:Authority is not set. Outside Development the gateway needs an external token issuer; " +
+                    "set Auth:AllowDevKey=true only for demos and tests.");
             devKey = DevSigningKey.LoadOrCreate(options.DevSigningKeyPath ?? DevSigningKey.DefaultPath(gateway.DataDirectory));
             services.AddSingleton(new TokenIssuer(devKey, options));
         }
@@ -46,9 +50,34 @@ public static class AuthenticationSetup
                 IssuerSigningKey = devKey,
                 NameClaimType = "sub",
                 RoleClaimType = "role",
+                ValidTypes = ["JWT", "at+jwt"],
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    // One role per token: a token that is both "patient" and "unit" would pass both policies.
+                    var roles = context.Principal!.FindAll("role").Count();
+                    if (roles != 1) context.Fail("a token must carry exactly one role");
+                    else if (LifetimeOf(context.SecurityToken) > options.MaxTokenLifetime) context.Fail("token lifetime exceeds the maximum");
+                    return Task.CompletedTask;
+                },
             };
         });
 
+        return services.AddGatewayAuthorization();
+    }
+
+    private static TimeSpan LifetimeOf(SecurityToken token)
+    {
+        var start = token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { IssuedAt: var iat } && iat != DateTime.MinValue
+            ? iat
+            : token.ValidFrom;
+        return token.ValidTo - start;
+    }
+
+    private static IServiceCollection AddGatewayAuthorization(this IServiceCollection services)
+    {
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Patient, p => p.RequireRole(Roles.Patient).RequireClaim("sub"))
             .AddPolicy(Policies.Unit, p => p.RequireRole(Roles.Unit).RequireClaim("sub"))

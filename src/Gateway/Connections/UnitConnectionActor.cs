@@ -22,7 +22,11 @@ public sealed record UnitConnectionSettings(
     WebSocket Socket,
     IActorRef SessionRegion,
     GatewayOptions Options,
-    TaskCompletionSource Finished);
+    DateTimeOffset TokenExpiresAt,
+    TaskCompletionSource Finished)
+{
+    public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
+}
 
 /// <summary>
 /// Node-local owner of one unit WebSocket, through an Akka.Streams graph on each side:
@@ -73,6 +77,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         ChannelSource.FromReader(_outbound.Reader)
             .SelectAsync(1, async frame =>
             {
+                // A read whose asker already gave up (504) is not worth the unit's time.
+                if (frame is Request request && request.Deadline <= DateTimeOffset.UtcNow) return Done.Instance;
                 await socket.SendAsync(FrameCodec.Encode(frame), WebSocketMessageType.Text, true, CancellationToken.None);
                 return Done.Instance;
             })
@@ -84,6 +90,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
                 Self, StreamInit.Instance, StreamAck.Instance, InboundCompleted.Instance, ex => new InboundFailed(ex)), materializer);
 
         Timers.StartSingleTimer(HandshakeTimer, HandshakeTimedOut.Instance, _settings.Options.HandshakeTimeout);
+        var untilExpiry = _settings.TokenExpiresAt - DateTimeOffset.UtcNow + _settings.ClockSkew;
+        if (untilExpiry < TimeSpan.FromDays(365)) Timers.StartSingleTimer(TokenTimer, TokenExpired.Instance, untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero);
         Timers.StartPeriodicTimer(SweepTimer, SweepExpiredReads.Instance, TimeSpan.FromSeconds(1));
     }
 
@@ -143,12 +151,14 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<Terminated>(t =>
         {
             if (!t.ActorRef.Equals(_session)) return;
-            // The session moved (hand-off, node loss) or stopped: attach again, the socket stays open.
+            // The session moved (hand-off, node loss) or stopped: attach again while the socket stays open
+            // and traffic goes on. Replies need no session; changes and acks wait or are resent.
             _log.Info("unit {0}: session {1} terminated; re-attaching", _settings.UnitId, t.ActorRef.Path);
             _session = null;
             RequestAttach();
-            Become(Attaching);
         });
+        Receive<Attached>(OnAttached);
+        Receive<AttachTimedOut>(_ => BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry"));
         Receive<SweepExpiredReads>(_ => SweepExpired());
     }
 
@@ -194,6 +204,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             Context.Stop(Self);
         });
         Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason));
+        Receive<TokenExpired>(_ => BeginClose(CloseCodes.TokenExpired, "token expired; reconnect with a fresh token"));
         Receive<SweepExpiredReads>(_ => { });
     }
 
@@ -220,7 +231,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void RequestAttach()
     {
-        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _hello.LastAppliedSeq));
+        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _hello.LastAppliedSeq, _epoch));
         Timers.StartSingleTimer(AttachTimer, AttachTimedOut.Instance, _settings.Options.AttachTimeout);
     }
 
@@ -239,11 +250,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         else
         {
             // Re-attached to a restarted session: hand it the changes the old one never acknowledged.
-            foreach (var batch in _unacknowledgedChanges.ToArray())
+            for (var i = 0; i < _unacknowledgedChanges.Count; i++)
             {
-                var resend = batch with { Epoch = _epoch };
-                _unacknowledgedChanges[_unacknowledgedChanges.IndexOf(batch)] = resend;
-                _session.Tell(resend);
+                _unacknowledgedChanges[i] = _unacknowledgedChanges[i] with { Epoch = _epoch };
+                _session.Tell(_unacknowledgedChanges[i]);
             }
         }
         Become(Active);
@@ -260,17 +270,25 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
                     pending.ReplyTo.Tell(new ReadReplies.Replied(reply.Id, reply.Status, reply.Payload?.GetRawText(), reply.Error));
                 break;
             case EventBatch batch:
-                var accept = new AcceptUnitChanges(_settings.UnitId, _epoch, batch.Events.Select(UnitChange.From).ToList());
+                if (_unacknowledgedChanges.Count >= MaxUnacknowledgedBatches)
+                {
+                    BeginClose(CloseCodes.PolicyViolation, $"more than {MaxUnacknowledgedBatches} event batches unacknowledged");
+                    break;
+                }
+                var now = DateTimeOffset.UtcNow;
+                var accept = new AcceptUnitChanges(_settings.UnitId, _epoch, batch.Events.Select(e => UnitChange.From(e, now, _settings.ClockSkew)).ToList());
                 _unacknowledgedChanges.Add(accept);
-                _session!.Tell(accept);
+                _session?.Tell(accept); // without a session (re-attaching) it is sent once attached
                 break;
             case Ping ping:
                 Send(new Pong(ping.Nonce));
                 break;
             case Pong:
                 break;
+            case Ack ack when _session is null:
+                break; // re-attaching: the new session redelivers what is unsettled and the unit re-acks
             case Ack ack:
-                _session!.Tell(new DeliveriesAcknowledged(_settings.UnitId, _epoch, ack.UpToSeq,
+                _session.Tell(new DeliveriesAcknowledged(_settings.UnitId, _epoch, ack.UpToSeq,
                     (ack.Outcomes ?? []).Select(o => new Settlement(o.Seq, o.MessageId, ToStatus(o.Status), o.Result?.GetRawText(), o.Reason)).ToList()));
                 break;
             case ErrorFrame error:
@@ -390,6 +408,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private const string AttachTimer = "attach";
     private const string SweepTimer = "sweep";
     private const string CloseTimer = "close";
+    private const string TokenTimer = "token";
+
+    /// <summary>Event batches a unit may have in flight; the protocol asks units for at most 4.</summary>
+    private const int MaxUnacknowledgedBatches = 16;
 
     private sealed record PendingRead(IActorRef ReplyTo, DateTimeOffset Deadline);
     private sealed record StreamInit { public static readonly StreamInit Instance = new(); }
@@ -403,4 +425,5 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private sealed record SweepExpiredReads { public static readonly SweepExpiredReads Instance = new(); }
     private sealed record CloseSent { public static readonly CloseSent Instance = new(); }
     private sealed record CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }
+    private sealed record TokenExpired { public static readonly TokenExpired Instance = new(); }
 }

@@ -27,6 +27,7 @@ public static class UnitSocketEndpoint
         HttpContext context,
         ActorSystem system,
         IRequiredActor<UnitSessionRegion> region,
+        IRequiredActor<UnitConnectionsActor> connections,
         IOptions<GatewayOptions> options)
     {
         var settings = options.Value;
@@ -51,9 +52,13 @@ public static class UnitSocketEndpoint
             KeepAliveTimeout = settings.KeepAliveTimeout, // dead peer: no pong within this -> aborted
         });
 
+        // The socket lives as long as the token: the connection closes with 4005 when it expires.
+        var expires = context.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.MaxValue;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(UnitConnectionActor.Props(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, finished)));
-        await finished.Task;
+        connections.ActorRef.Tell(new UnitConnectionsActor.Open(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, expires, finished)));
+        await Task.WhenAny(finished.Task, system.WhenTerminated);
         return Results.Empty;
     }
 }

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
+using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
 using LinqToDB;
@@ -46,6 +47,7 @@ public static class GatewayAkka
                     providerName: ProviderName.SQLiteMS,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
                 .WithUnitSessions()
+                .WithUnitConnections()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])
                 .WithAkkaClusterReadinessCheck(HealthStatus.Unhealthy, [HealthTags.Ready])
                 .AddStartup((system, _) =>

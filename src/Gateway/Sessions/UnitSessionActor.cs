@@ -102,6 +102,12 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnAttach(Attach attach)
     {
+        // A connection re-attaching after a session move must not take over from a newer one.
+        if (attach.KnownEpoch > 0 && attach.KnownEpoch < _state.Epoch && !attach.Connection.Equals(_connection))
+        {
+            attach.Connection.Tell(new Superseded(_unitId, _state.Epoch));
+            return;
+        }
         var attached = _state.Attach(attach.Software, DateTimeOffset.UtcNow);
         // Persist (not PersistAsync): nothing else may see the old epoch once the new one is decided.
         Persist(attached, e =>
@@ -336,6 +342,15 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private void ApplyNextChanges()
     {
         if (_applyingChanges || !_pendingChanges.TryDequeue(out var batch)) return;
+        // (A session that has accepted nothing yet takes the unit's first seq as it comes: its outbox may start later.)
+        if (batch.Changes.Count > 0 && _state.LastEventSeq > 0 && batch.Changes[0].Seq > _state.LastEventSeq + 1)
+        {
+            // A cumulative ack past a gap would lose the missing changes for good: make the unit resend instead.
+            _log.Warning("unit {0}: unit changes jump from {1} to {2}; closing so the unit resends", _unitId, _state.LastEventSeq, batch.Changes[0].Seq);
+            _pendingChanges.Clear();
+            _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "unit changes out of sequence; reconnect and resend"));
+            return;
+        }
         var unseen = _state.Unseen(batch.Changes);
         if (unseen.Count == 0)
         {

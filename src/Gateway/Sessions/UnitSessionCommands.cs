@@ -6,7 +6,8 @@ namespace HealthGateway.Gateway.Sessions;
 public static class UnitSessionCommands
 {
     /// <summary>A connection that completed the handshake asks to become the unit's current one.</summary>
-    public sealed record Attach(string UnitId, IActorRef Connection, string Software, long LastAppliedSeq) : IWithUnitId;
+    /// <remarks><paramref name="KnownEpoch"/> is 0 for a new connection, else the epoch it last held (re-attach).</remarks>
+    public sealed record Attach(string UnitId, IActorRef Connection, string Software, long LastAppliedSeq, long KnownEpoch = 0) : IWithUnitId;
 
     /// <summary>The connection is closing; ignored unless it is the current one.</summary>
     public sealed record Detach(string UnitId, IActorRef Connection) : IWithUnitId;

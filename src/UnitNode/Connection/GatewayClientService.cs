@@ -117,7 +117,13 @@ internal sealed partial class GatewayClientService(
         }
 
         if (socket.SubProtocol != ProtocolConstants.SubProtocol)
+        {
+            // A gateway that did not pick our protocol version is not one we can talk to.
             LogSubProtocolMissing(logger, unit.UnitId, socket.SubProtocol, ProtocolConstants.SubProtocol);
+            socket.Abort();
+            status.OnConnectFailed($"gateway did not select subprotocol {ProtocolConstants.SubProtocol}", null);
+            return (AttemptResult.ConnectFailed, TimeSpan.Zero);
+        }
         LogConnected(logger, unit.UnitId, endpoint);
 
         var startedAt = time.GetTimestamp();
@@ -155,7 +161,7 @@ internal sealed partial class GatewayClientService(
     private static partial void LogNoToken(ILogger logger, string unitId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Unit {UnitId}: the gateway chose subprotocol '{Chosen}' instead of '{Expected}'; continuing")]
+        Message = "Unit {UnitId}: the gateway chose subprotocol '{Chosen}' instead of '{Expected}'; disconnecting")]
     private static partial void LogSubProtocolMissing(ILogger logger, string unitId, string? chosen, string expected);
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -28,7 +28,7 @@ public sealed class GatewayOptions
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
-    public TimeSpan WelcomeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan WelcomeTimeout { get; set; } = TimeSpan.FromSeconds(30); // above the gateway's attach timeout (15 s)
 
     /// <summary>A connection that lasted this long counts as healthy and resets the backoff.</summary>
     public TimeSpan StableConnectionAfter { get; set; } = TimeSpan.FromSeconds(30);

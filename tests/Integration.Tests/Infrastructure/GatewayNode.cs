@@ -45,6 +45,7 @@ public sealed class GatewayNode : IAsyncDisposable
             ["Gateway:DataDirectory"] = dataDirectory,
             ["Gateway:ClusterPort"] = port.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Auth:AllowDevKey"] = "true",
             ["Logging:LogLevel:HealthGateway"] = "Information",
         };
         var seeds = seedPorts ?? [];

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Hosting;
+
+namespace HealthGateway.Gateway.Connections;
+
+/// <summary>
+/// Node-local parent of every <see cref="UnitConnectionActor"/>. A failing connection is stopped,
+/// never restarted (its socket cannot be reused). On shutdown it closes every socket with 1001
+/// so units reconnect elsewhere at once instead of waiting for a keep-alive timeout.
+/// </summary>
+public sealed class UnitConnectionsActor : ReceiveActor
+{
+    private IActorRef? _shutdownRequester;
+
+    public UnitConnectionsActor()
+    {
+        Receive<Open>(open => Context.ActorOf(UnitConnectionActor.Props(open.Settings)));
+        Receive<CloseAll>(close =>
+        {
+            _shutdownRequester = Sender;
+            foreach (var child in Context.GetChildren())
+            {
+                Context.Watch(child);
+                child.Tell(new UnitConnectionCommands.Close(close.Code, close.Reason));
+            }
+            ReplyWhenAllClosed();
+        });
+        Receive<Terminated>(_ => ReplyWhenAllClosed());
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    private void ReplyWhenAllClosed()
+    {
+        if (_shutdownRequester is null || Context.GetChildren().Any()) return;
+        _shutdownRequester.Tell(Akka.Done.Instance);
+        _shutdownRequester = null;
+    }
+
+    public sealed record Open(UnitConnectionSettings Settings);
+
+    public sealed record CloseAll(int Code, string Reason);
+}
+
+public static class UnitConnectionsHosting
+{
+    /// <summary>The connections parent, and a shutdown step that closes unit sockets with 1001 before the node goes.</summary>
+    public static AkkaConfigurationBuilder WithUnitConnections(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry) =>
+        {
+            var parent = system.ActorOf(Props.Create(() => new UnitConnectionsActor()), "unit-connections");
+            registry.Register<UnitConnectionsActor>(parent);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "close-unit-sockets", async () =>
+            {
+                try
+                {
+                    await parent.Ask<Akka.Done>(new UnitConnectionsActor.CloseAll(Protocol.CloseCodes.GoingAway, "gateway shutting down"), TimeSpan.FromSeconds(5));
+                }
+                catch (AskTimeoutException)
+                {
+                    // Sockets still open are aborted when the actor system stops.
+                }
+                return Akka.Done.Instance;
+            });
+        });
+}
