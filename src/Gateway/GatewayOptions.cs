@@ -59,6 +59,9 @@ public sealed class GatewayOptions
     /// <summary>Writes delivered to a unit and not yet acknowledged, at most.</summary>
     [Range(1, 512)] public int DeliveryWindow { get; set; } = 64;
 
+    /// <summary>With deliveries outstanding and nothing acknowledged for this long, the window is sent again.</summary>
+    public TimeSpan DeliveryAckTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Settled operations each unit's session remembers for GET /operations and idempotent retries.</summary>
     [Range(10, 1_000_000)] public int OperationRetentionPerUnit { get; set; } = 2_000;
 

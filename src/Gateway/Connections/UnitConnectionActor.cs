@@ -320,7 +320,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         {
             using var payload = JsonDocument.Parse(item.PayloadJson);
             Send(new Deliver(item.Seq, item.MessageId, item.Operation, item.PatientId, item.ExpiresAt,
-                payload.RootElement.Clone(), item.CorrelationId));
+                payload.RootElement.Clone(), item.CorrelationId, item.PrevSeq));
         }
     }
 

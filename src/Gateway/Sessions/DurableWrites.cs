@@ -41,4 +41,5 @@ public sealed record DeliveryItem(
     string PatientId,
     DateTimeOffset ExpiresAt,
     string PayloadJson,
-    string? CorrelationId);
+    string? CorrelationId,
+    long PrevSeq);

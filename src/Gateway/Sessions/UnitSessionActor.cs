@@ -42,6 +42,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     // Deliveries on the current connection: everything up to _sentUpTo was sent and is not settled yet.
     private long _sentUpTo;
     private int _inFlight;
+    // Resends the window when the unit acknowledges nothing for a while (a lost delivery or ack).
+    private ICancelable? _ackWatchdog;
+    private long _settledAtLastCheck;
     private readonly HashSet<long> _settling = [];
 
     public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings)
@@ -67,6 +70,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         Command<GetOperation>(OnGetOperation);
         Command<DeliveriesAcknowledged>(OnDeliveriesAcknowledged);
         Command<WaitExpired>(OnWaitExpired);
+        Command<CheckAckProgress>(_ => OnCheckAckProgress());
         Command<AcceptUnitChanges>(OnAcceptUnitChanges);
         Command<ChangesApplied>(OnChangesApplied);
         Command<ChangesFailed>(OnChangesFailed);
@@ -251,13 +255,39 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         var room = _settings.DeliveryWindow - _inFlight;
         if (room <= 0) return;
 
-        var batch = _state.BacklogBetween(_sentUpTo + 1, long.MaxValue).Take(room)
-            .Select(w => new DeliveryItem(w.Seq, w.OperationId, w.Operation, w.PatientId, w.ExpiresAt, w.PayloadJson, w.CorrelationId))
-            .ToList();
-        if (batch.Count == 0) return;
+        var writes = _state.BacklogBetween(_sentUpTo + 1, long.MaxValue).Take(room).ToList();
+        if (writes.Count == 0) return;
+        var previous = _state.PreviousSeq(writes[0].Seq);
+        var batch = new List<DeliveryItem>(writes.Count);
+        foreach (var w in writes)
+        {
+            batch.Add(new DeliveryItem(w.Seq, w.OperationId, w.Operation, w.PatientId, w.ExpiresAt, w.PayloadJson, w.CorrelationId, previous));
+            previous = w.Seq;
+        }
+        _ackWatchdog ??= Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(
+            _settings.AckTimeout, _settings.AckTimeout, Self, CheckAckProgress.Instance, Self);
         _sentUpTo = batch[^1].Seq;
         _inFlight += batch.Count;
         _connection.Tell(new Deliveries(_unitId, _state.Epoch, batch));
+    }
+
+    private void OnCheckAckProgress()
+    {
+        if (_connection is null || _inFlight == 0)
+        {
+            _ackWatchdog?.Cancel();
+            _ackWatchdog = null;
+            return;
+        }
+        if (_state.LastSettledSeq == _settledAtLastCheck && _settling.Count == 0)
+        {
+            // Nothing settled for a whole ack timeout: resend the window; the unit dedupes by message id.
+            _log.Info("unit {0}: no acknowledgement for {1}; resending {2} deliveries", _unitId, _settings.AckTimeout, _inFlight);
+            _sentUpTo = 0;
+            _inFlight = 0;
+            DeliverMore();
+        }
+        _settledAtLastCheck = _state.LastSettledSeq;
     }
 
     private OperationState? StateOf(string operationId)
@@ -433,6 +463,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         public bool WantsOutcome { get; set; } = wantsOutcome;
     }
     private sealed record WaitExpired(string OperationId, IActorRef ReplyTo);
+    private sealed record CheckAckProgress { public static readonly CheckAckProgress Instance = new(); }
+
+    protected override void PostStop()
+    {
+        _ackWatchdog?.Cancel();
+        base.PostStop();
+    }
     private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChange> Unseen);
     private sealed record ChangesFailed(AcceptUnitChanges Batch, Exception Cause);
 }

@@ -25,5 +25,6 @@ public sealed record UnitSessionSnapshot(
     DateTimeOffset? LastAttachedAt,
     string? Software,
     long LastWriteSeq = 0,
+    long LastSettledSeq = 0,
     IReadOnlyList<PendingWrite>? Backlog = null,
     IReadOnlyList<FinishedWrite>? Finished = null) : IUnitSessionEvent;

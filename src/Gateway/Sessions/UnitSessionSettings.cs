@@ -5,8 +5,12 @@ public sealed record UnitSessionSettings(
     TimeSpan IdlePassivation,
     int MaxBacklog,
     int DeliveryWindow,
-    int FinishedRetention)
+    int FinishedRetention,
+    TimeSpan? DeliveryAckTimeout = null)
 {
+    public TimeSpan AckTimeout => DeliveryAckTimeout ?? TimeSpan.FromSeconds(10);
+
     public static UnitSessionSettings From(GatewayOptions options) => new(
-        options.SessionIdlePassivation, options.MaxBacklogPerUnit, options.DeliveryWindow, options.OperationRetentionPerUnit);
+        options.SessionIdlePassivation, options.MaxBacklogPerUnit, options.DeliveryWindow, options.OperationRetentionPerUnit,
+        options.DeliveryAckTimeout);
 }

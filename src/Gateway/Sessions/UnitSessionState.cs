@@ -20,6 +20,9 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     public DateTimeOffset? LastAttachedAt { get; private set; }
     public string? Software { get; private set; }
 
+    /// <summary>Highest write seq the unit settled (settlement is in seq order, so all below are settled too).</summary>
+    public long LastSettledSeq { get; private set; }
+
     /// <summary>Highest write seq ever enqueued (seqs only grow).</summary>
     public long LastWriteSeq { get; private set; }
 
@@ -42,6 +45,13 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     public PendingWrite? Pending(string operationId) => _pendingById.GetValueOrDefault(operationId);
     public FinishedWrite? Finished(string operationId) => _finishedById.GetValueOrDefault(operationId);
     public PendingWrite? PendingAt(long seq) => _backlog.GetValueOrDefault(seq);
+
+    /// <summary>The seq of the write before <paramref name="seq"/> in the unit's stream (0 if none).</summary>
+    public long PreviousSeq(long seq)
+    {
+        var earlier = seq > 1 && _backlogSeqs.Count > 0 ? _backlogSeqs.GetViewBetween(long.MinValue, seq - 1) : null;
+        return earlier is { Count: > 0 } ? earlier.Max : Math.Min(LastSettledSeq, seq - 1);
+    }
 
     /// <summary>Unsettled writes with seq in [from, to], in order, without scanning the whole backlog.</summary>
     public IEnumerable<PendingWrite> BacklogBetween(long from, long to) =>
@@ -71,6 +81,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
                 LastAttachedAt = snap.LastAttachedAt;
                 Software = snap.Software;
                 LastWriteSeq = snap.LastWriteSeq;
+                LastSettledSeq = snap.LastSettledSeq;
                 foreach (var write in snap.Backlog ?? []) AddPending(write);
                 foreach (var finished in snap.Finished ?? []) AddFinished(finished);
                 break;
@@ -78,7 +89,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     }
 
     public UnitSessionSnapshot ToSnapshot() => new(
-        Epoch, LastEventSeq, LastAttachedAt, Software, LastWriteSeq,
+        Epoch, LastEventSeq, LastAttachedAt, Software, LastWriteSeq, LastSettledSeq,
         _backlog.Values.ToList(),
         _finishedOrder.Select(id => _finishedById[id]).ToList());
 
@@ -95,6 +106,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     {
         if (!_backlog.Remove(settlement.Seq, out var write)) return; // settled before (redelivered ack)
         _backlogSeqs.Remove(settlement.Seq);
+        LastSettledSeq = Math.Max(LastSettledSeq, settlement.Seq);
         _pendingById.Remove(write.OperationId);
         AddFinished(new FinishedWrite(write.Seq, write.OperationId, write.Operation, write.PatientId, write.EnqueuedAt,
             write.ExpiresAt, write.RequestedBy, write.IdempotencyKey, write.RequestHash, settlement.Status,

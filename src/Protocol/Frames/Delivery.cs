@@ -4,8 +4,10 @@ using System.Text.Json.Serialization;
 namespace HealthGateway.Protocol.Frames;
 
 /// <summary>
-/// gateway -> unit, a durable write. Seqs are per unit, gap-free and increasing.
+/// gateway -> unit, a durable write. Seqs are per unit and increasing.
 /// <paramref name="MessageId"/> is the idempotency key: the unit applies each id at most once.
+/// <paramref name="PrevSeq"/> is the seq of the write before this one in the unit's stream: a unit whose
+/// last applied seq is below it has missed a delivery and must wait for the resend instead of applying.
 /// </summary>
 public sealed record Deliver(
     long Seq,
@@ -14,10 +16,12 @@ public sealed record Deliver(
     string PatientId,
     DateTimeOffset ExpiresAt,
     JsonElement Payload,
-    string? CorrelationId = null) : Frame
+    string? CorrelationId = null,
+    long? PrevSeq = null) : Frame
 {
     public override string? Validate() =>
         (Seq <= 0 ? "'seq' must be > 0" : null)
+        ?? (PrevSeq is { } prev && (prev < 0 || prev >= Seq) ? "'prevSeq' must be >= 0 and below 'seq'" : null)
         ?? CheckId(MessageId, "messageId") ?? CheckId(Operation, "operation") ?? CheckId(PatientId, "patientId");
 }
 

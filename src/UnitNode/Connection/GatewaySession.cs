@@ -207,12 +207,17 @@ internal sealed partial class GatewaySession : IDisposable
             // Deliveries queued together are applied one by one (each its own transaction) and acked together.
             while (outcomes.Count < MaxOutcomesPerAck && _deliveries.Reader.TryRead(out var delivery))
             {
+                if (_applier.IsMissingPredecessor(delivery))
+                {
+                    LogDeliveryHeld(_logger, _unit.UnitId, delivery.Seq, delivery.PrevSeq ?? 0);
+                    continue; // not applied, not acked: the gateway resends from the missing one
+                }
                 var application = _applier.Apply(delivery);
                 LogApplication(delivery, application);
                 outcomes.Add(application.Outcome);
                 upToSeq = application.LastAppliedSeq;
             }
-            await _writer.EnqueueAsync(new Ack(upToSeq, outcomes.ToArray()), cancellationToken);
+            if (outcomes.Count > 0) await _writer.EnqueueAsync(new Ack(upToSeq, outcomes.ToArray()), cancellationToken);
         }
     }
 
@@ -380,4 +385,8 @@ internal sealed partial class GatewaySession : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unit {UnitId}: the {Loop} loop failed; closing the session")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string unitId, string loop);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Unit {UnitId}: delivery {Seq} follows {PrevSeq}, which was never applied; waiting for the gateway to resend")]
+    private static partial void LogDeliveryHeld(ILogger logger, string unitId, long seq, long prevSeq);
 }

@@ -22,6 +22,19 @@ public sealed partial class DeliveryApplier(
     ILogger<DeliveryApplier> logger)
 {
     /// <exception cref="SqliteException">The store failed (disk, lock): nothing was recorded; deliver again later.</exception>
+    /// <summary>
+    /// True when the write before this one (its <c>prevSeq</c>) was never applied: a delivery was lost on the
+    /// way, and applying this one would break the order. Nothing is done; the gateway resends both.
+    /// </summary>
+    public bool IsMissingPredecessor(Deliver delivery)
+    {
+        if (delivery.PrevSeq is not { } previous) return false;
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var lastApplied = UnitState.ReadLastAppliedSeq(connection, transaction);
+        return previous > lastApplied && delivery.Seq > lastApplied;
+    }
+
     public DeliveryApplication Apply(Deliver delivery)
     {
         try
