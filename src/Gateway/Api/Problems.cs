@@ -51,7 +51,7 @@ public static class Problems
             extensions: new Dictionary<string, object?>
             {
                 ["operationId"] = state.OperationId,
-                ["status"] = state.Status == OperationStatus.Expired ? "expired" : "rejected",
+                ["operationStatus"] = state.Status == OperationStatus.Expired ? "expired" : "rejected",
                 ["reason"] = state.Reason,
             }), location);
 

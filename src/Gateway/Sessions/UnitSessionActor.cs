@@ -219,18 +219,14 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     {
         if (ack.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // from a superseded connection
 
-        var outcomes = new Dictionary<long, Settlement>();
-        foreach (var o in ack.Outcomes) outcomes[o.Seq] = o;
-        var acknowledged = _state.BacklogBetween(long.MinValue, ack.UpToSeq)
-            .Concat(outcomes.Keys.Where(seq => seq > ack.UpToSeq).Select(_state.PendingAt).OfType<PendingWrite>());
+        // Only explicit outcomes settle a write. upToSeq alone says "processed", not how: a write it covers
+        // without an outcome (e.g. a redelivery answered later in the same window) waits for its own.
         var settlements = new List<Settlement>();
-        foreach (var write in acknowledged)
+        foreach (var outcome in ack.Outcomes)
         {
+            if (_state.PendingAt(outcome.Seq) is not { } write || write.OperationId != outcome.OperationId) continue;
             if (!_settling.Add(write.Seq)) continue; // already being settled
-            // An ack without an outcome means the unit applied it and kept no result.
-            settlements.Add(outcomes.TryGetValue(write.Seq, out var o) && o.OperationId == write.OperationId
-                ? o
-                : new Settlement(write.Seq, write.OperationId, OperationStatus.Applied, null, null));
+            settlements.Add(outcome);
         }
         if (settlements.Count == 0) return;
 
@@ -449,6 +445,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
+        // A settlement the journal refused is not settled: free its seqs so the next ack can settle them.
+        if (@event is WritesSettled settled)
+            foreach (var s in settled.Settlements) _settling.Remove(s.Seq);
         if (@event is WriteEnqueued e && _waiters.Remove(e.Write.OperationId, out var list))
             foreach (var waiter in list) waiter.ReplyTo.Tell(new WriteRefused(e.Write.OperationId, WriteRefusal.JournalUnavailable));
         _enqueuing.Remove((@event as WriteEnqueued)?.Write.OperationId ?? "");
