@@ -10,7 +10,7 @@ namespace HealthGateway.Integration.Tests;
 /// Two gateway nodes in one cluster (two real hosts on loopback sharing one database): the unit's
 /// socket and its session may live on different nodes, and the socket survives the session moving.
 /// </summary>
-public sealed class TwoNodeClusterTests : IAsyncLifetime
+public sealed class TwoNodeClusterTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private GatewayNode _nodeA = null!;
@@ -67,7 +67,27 @@ public sealed class TwoNodeClusterTests : IAsyncLifetime
         foreach (var node in new[] { _nodeA, _nodeB })
             await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK, (await node.GetAsync(path, token)).StatusCode));
 
+        // Writes keep coming through node A while node B leaves (shard hand-off): none may be lost.
+        using var stopWriting = new CancellationTokenSource();
+        var accepted = new List<string>();
+        var writer = Task.Run(async () =>
+        {
+            var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(70), TimeSpan.Zero);
+            for (var i = 0; !stopWriting.IsCancellationRequested; i++)
+            {
+                var slot = i;
+                // 503 (not confirmed during the move) is retried with the same key: at most one operation per key.
+                var response = await Eventually.GetAsync(() => _nodeA.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/appointments", token,
+                        new { startsAt = start.AddHours(slot), durationMinutes = 30, clinician = "Hand-off", reason = "move" },
+                        idempotencyKey: $"move-{slot}", prefer: "respond-async"),
+                    r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromMinutes(1));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                lock (accepted) accepted.Add(response.Headers.Location!.ToString().Split('/')[^1]);
+            }
+        });
+
         // Node B leaves: the session moves to node A and the open socket re-attaches to it.
+        await Eventually.AssertAsync(() => { lock (accepted) Assert.True(accepted.Count >= 20); return Task.CompletedTask; });
         await _nodeB.DisposeAsync();
         _nodeB = await GatewayNode.StartAsync(_temp.Sub("gw-unused"), seedPorts: [_nodeA.ClusterPort], settings: new Dictionary<string, string?>
         {
@@ -80,5 +100,19 @@ public sealed class TwoNodeClusterTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await _nodeA.GetAsync(path, token)).StatusCode);
         }, TimeSpan.FromSeconds(60));
         Assert.Equal(1, unit.Connection.ConnectedCount); // the unit never had to reconnect
+
+        await Eventually.AssertAsync(() => { lock (accepted) Assert.True(accepted.Count >= 60); return Task.CompletedTask; });
+        await stopWriting.CancelAsync();
+        await writer;
+        var db = UnitLedger.DatabasePath(_temp.Sub("units"), unitId);
+        await Eventually.AssertAsync(() =>
+        {
+            Assert.Equal(accepted.Count, UnitLedger.Applied(db).Count);
+            return Task.CompletedTask;
+        }, TimeSpan.FromMinutes(1));
+        var report = FaultReport.Measure("writes through node A while node B (holding the session) leaves", new Dictionary<string, IReadOnlyList<string>> { [db] = accepted },
+            TimeSpan.Zero, d => UnitLedger.Count(d, "appointments", "clinician = 'Hand-off'"));
+        report.WriteTo(output);
+        report.AssertNothingLost();
     }
 }
