@@ -44,7 +44,7 @@ mint() { "${GATEWAY[@]}" mint-token --Gateway:DataDirectory "$DATA/gateway" "$@"
 
 for i in $(seq 1 "$UNITS"); do
   echo "Starting unit-$i with $PATIENTS seeded patients (log: $DATA/logs/unit-$i.log)..."
-  Gateway__Url="ws://127.0.0.1:${PORT}" Gateway__Token="$(mint --role unit --sub "unit-$i" --lifetime 24:00:00)" \
+  Gateway__Url="ws://127.0.0.1:${PORT}" Gateway__Token="$(mint --role unit --sub "unit-$i" --lifetime 1.00:00:00)" \
     "${UNIT[@]}" --Unit:Id "unit-$i" --Unit:DataDirectory "$DATA/units" --seed-patients "$PATIENTS" \
     >"$DATA/logs/unit-$i.log" 2>&1 &
   pids+=($!)

@@ -1,7 +1,7 @@
 namespace HealthGateway.Gateway.Auth;
 
 /// <summary>
-/// <c>mint-token --role patient --sub p-123 [--lifetime 01:00:00] [--scope a.read ...]</c>:
+/// <c>mint-token --role patient --sub p-123 [--lifetime 01:00:00] [--scope a.read ...]</c> (a day is <c>1.00:00:00</c>):
 /// prints a dev token signed with the dev key of the configured data directory.
 /// Configuration keys (<c>--Gateway:DataDirectory</c>, <c>--Auth:Issuer</c>, ...) work as for the gateway.
 /// </summary>
@@ -42,6 +42,11 @@ public static class MintTokenCommand
         if (!string.IsNullOrWhiteSpace(options.Authority))
         {
             Console.Error.WriteLine("Auth:Authority is set: tokens come from that issuer, not from this command.");
+            return 2;
+        }
+        if (lifetime <= TimeSpan.Zero || lifetime > options.MaxTokenLifetime)
+        {
+            Console.Error.WriteLine($"--lifetime must be above zero and at most Auth:MaxTokenLifetime ({options.MaxTokenLifetime}); the gateway refuses longer tokens.");
             return 2;
         }
         var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
