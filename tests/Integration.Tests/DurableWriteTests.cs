@@ -15,6 +15,7 @@ public sealed class DurableWriteTests : IAsyncLifetime
         {
             ["Gateway:MaxBacklogPerUnit"] = "20",
             ["Gateway:WriteWait"] = "00:00:05",
+            ["Gateway:WriteTimeToLive:invoices.pay"] = "00:00:01",
         });
 
     public async Task DisposeAsync()
@@ -234,5 +235,49 @@ public sealed class DurableWriteTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Empty(UnitLedger.Applied(UnitLedger.DatabasePath(UnitsDirectory, "unit-w10")));
+    }
+
+    [Fact]
+    public async Task A_payment_that_reaches_the_unit_after_its_time_to_live_ends_expired_and_changes_nothing()
+    {
+        var (unit, patientId, token) = await OnlineUnitAsync("unit-ttl");
+        var invoice = (await unit.Store.GetInvoicesAsync(patientId))!.Invoices.First(i => i.Status == Protocol.Contracts.InvoiceStatus.Open);
+        await unit.DisposeAsync();
+        await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.ServiceUnavailable,
+            (await _gateway.GetAsync($"/api/v1/patients/{patientId}/invoices", token)).StatusCode));
+
+        var response = await _gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/invoices/{invoice.Id}/payments", token,
+            new { amountCents = invoice.AmountCents, currency = invoice.Currency, paymentReference = "late" }, prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var expiresAt = (await response.JsonAsync()).GetProperty("expiresAt").GetDateTimeOffset();
+        await Eventually.AssertAsync(() => { Assert.True(DateTimeOffset.UtcNow > expiresAt); return Task.CompletedTask; });
+
+        await using var back = await UnitNodeHost.StartAsync("unit-ttl", UnitsDirectory, _gateway.WebSocketBase, _gateway.UnitToken("unit-ttl"));
+        await Eventually.AssertAsync(async () => Assert.Equal("expired", await _gateway.OperationStatusAsync(response.Headers.Location!.ToString(), token)));
+        var stillOpen = (await back.Store.GetInvoicesAsync(patientId))!.Invoices.Single(i => i.Id == invoice.Id);
+        Assert.Equal(Protocol.Contracts.InvoiceStatus.Open, stillOpen.Status);
+    }
+
+    [Fact]
+    public async Task Front_desk_changes_made_while_offline_reach_the_gateway_in_order_on_reconnect()
+    {
+        var (unit, leaving, _) = await OnlineUnitAsync("unit-desk");
+        await unit.DisposeAsync();
+
+        // The gateway is unreachable for this unit: a new patient registers at the front desk, another leaves.
+        await using (var offline = await UnitNodeHost.StartAsync("unit-desk", UnitsDirectory, new Uri("ws://127.0.0.1:1"), _gateway.UnitToken("unit-desk")))
+        {
+            Assert.True(await offline.Store.RegisterPatientAsync("p-walk-in", "Walk-in Patient"));
+            Assert.True(await offline.Store.DepartPatientAsync(leaving));
+        }
+
+        await using var online = await UnitNodeHost.StartAsync("unit-desk", UnitsDirectory, _gateway.WebSocketBase, _gateway.UnitToken("unit-desk"));
+        var token = _gateway.PatientToken("p-walk-in");
+        await Eventually.AssertAsync(async () =>
+            Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync("/api/v1/patients/p-walk-in/appointments", token)).StatusCode));
+        // The departure came after the registration in the unit's outbox, and the directory applied both.
+        var leavingToken = _gateway.PatientToken(leaving);
+        await Eventually.AssertAsync(async () =>
+            Assert.Equal(HttpStatusCode.NotFound, (await _gateway.GetAsync($"/api/v1/patients/{leaving}/appointments", leavingToken)).StatusCode));
     }
 }
