@@ -39,6 +39,7 @@ public static class GatewayApp
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DirectoryUnavailableHandler>();
         builder.Services.AddGatewayAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHealthChecks();
         builder.Services.AddGatewayAkka();

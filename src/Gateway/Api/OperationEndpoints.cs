@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
 using Microsoft.Extensions.Options;
 using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
@@ -13,12 +14,27 @@ public static class OperationEndpoints
     public static RouteGroupBuilder MapOperations(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/operations").RequireAuthorization(Policies.Patient).WithTags("Operations");
-        group.MapGet("/{operationId}", async (string operationId, HttpContext http, IRequiredActor<UnitSessionRegion> region, IOptions<GatewayOptions> options) =>
+        group.MapGet("/{operationId}", async (string operationId, HttpContext http, IRequiredActor<UnitSessionRegion> region,
+            PatientDirectory directory, IOptions<GatewayOptions> options) =>
         {
             if (operationId.Length > 200 || !OperationId.TryGetUnit(operationId, out var unitId))
                 return Problems.OperationNotFound(operationId);
 
-            var answer = await region.ActorRef.Ask<object>(new UnitSessionCommands.GetOperation(unitId, operationId), options.Value.ReadTimeout);
+            // Only the caller's own unit is asked: a made-up unit id must not wake a session (and its recovery).
+            var patientId = http.User.FindFirst("sub")?.Value ?? "";
+            if (await directory.FindUnitAsync(patientId, http.RequestAborted) != unitId)
+                return Problems.OperationNotFound(operationId);
+
+            object answer;
+            try
+            {
+                answer = await region.ActorRef.Ask<object>(new UnitSessionCommands.GetOperation(unitId, operationId), options.Value.ReadTimeout);
+            }
+            catch (AskTimeoutException)
+            {
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Operation status unavailable",
+                    "The unit's session did not answer in time (it may be recovering). Try again shortly.", 5);
+            }
             if (answer is not OperationState state || state.PatientId != http.User.FindFirst("sub")?.Value)
                 return Problems.OperationNotFound(operationId); // another patient's operation looks like none
 

@@ -18,7 +18,8 @@ public sealed record BookAppointmentRequest(DateTimeOffset? StartsAt, int? Durat
         if (DurationMinutes is < 5 or > 480) errors.Add("durationMinutes", "must be between 5 and 480");
         errors.Text(Clinician, "clinician", 100, required: true);
         errors.Text(Reason, "reason", 500, required: true);
-        return (errors.Any ? null : new BookAppointment(StartsAt!.Value, DurationMinutes!.Value, Clinician!, Reason!), errors.ToDictionary());
+        // UTC, so the same instant written with another offset is the same request (idempotency hash).
+        return (errors.Any ? null : new BookAppointment(StartsAt!.Value.ToUniversalTime(), DurationMinutes!.Value, Clinician!, Reason!), errors.ToDictionary());
     }
 }
 
@@ -30,7 +31,7 @@ public sealed record RescheduleAppointmentRequest(DateTimeOffset? StartsAt)
         errors.Id(appointmentId, "appointmentId");
         errors.Require(StartsAt, "startsAt");
         if (StartsAt is { } at && at < now.AddMinutes(-5)) errors.Add("startsAt", "must not be in the past");
-        return (errors.Any ? null : new RescheduleAppointment(appointmentId, StartsAt!.Value), errors.ToDictionary());
+        return (errors.Any ? null : new RescheduleAppointment(appointmentId, StartsAt!.Value.ToUniversalTime()), errors.ToDictionary());
     }
 }
 

@@ -36,7 +36,6 @@ public sealed class WriteSubmitter(
         if (unitId is null) return Problems.PatientNotFound(patientId);
 
         var (wait, applied) = PreferHeader.Resolve(http.Request, settings.WriteWait, settings.MaxWriteWait);
-        if (applied is not null) http.Response.Headers["Preference-Applied"] = applied;
 
         var requestedBy = $"{http.User.FindFirst("role")?.Value}:{http.User.FindFirst("sub")?.Value}";
         var command = new UnitSessionCommands.EnqueueWrite(
@@ -63,6 +62,7 @@ public sealed class WriteSubmitter(
             return Problems.NotDurable(command.OperationId);
         }
 
+        if (answer is OperationState && applied is not null) http.Response.Headers["Preference-Applied"] = applied;
         return answer switch
         {
             OperationState state => ToResult(state, createsResource),

@@ -55,7 +55,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     public UnitConnectionActor(UnitConnectionSettings settings)
     {
         _settings = settings;
-        _readCapacity = settings.Options.OutboundQueueCapacity - settings.Options.DeliveryWindow - 16;
+        // Deliveries may be in the queue twice (a resend behind the first copy); reads get what is left.
+        _readCapacity = Math.Max(settings.Options.OutboundQueueCapacity / 4,
+            settings.Options.OutboundQueueCapacity - 2 * settings.Options.DeliveryWindow - 16);
         _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(settings.Options.OutboundQueueCapacity)
         {
             SingleReader = true,

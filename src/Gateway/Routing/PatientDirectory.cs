@@ -23,10 +23,18 @@ public sealed class PatientDirectory : IDisposable
         _entryOptions = new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.DirectoryCacheTtl };
     }
 
+    /// <exception cref="DirectoryUnavailableException">The database could not be read (callers answer 503).</exception>
     public async ValueTask<string?> FindUnitAsync(string patientId, CancellationToken ct)
     {
         if (_cache.TryGetValue(patientId, out string? unitId)) return unitId;
-        unitId = await _store.FindUnitAsync(patientId, ct);
+        try
+        {
+            unitId = await _store.FindUnitAsync(patientId, ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            throw new DirectoryUnavailableException(e);
+        }
         if (unitId is not null) _cache.Set(patientId, unitId, _entryOptions);
         return unitId;
     }
@@ -42,3 +50,6 @@ public sealed class PatientDirectory : IDisposable
 
     public void Dispose() => _cache.Dispose();
 }
+
+/// <summary>The patient directory's database did not answer; the request gets 503, not 500.</summary>
+public sealed class DirectoryUnavailableException(Exception inner) : Exception("patient directory unavailable", inner);

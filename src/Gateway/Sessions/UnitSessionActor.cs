@@ -36,6 +36,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     // Writes whose journal write is in flight (PersistAsync): seq and idempotency key are reserved here.
     private readonly Dictionary<string, PendingWrite> _enqueuing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _enqueuingByKey = new(StringComparer.Ordinal);
+    private bool _stopping;
     private long _lastAssignedSeq;
     // Callers waiting for an operation to be durable or settled.
     private readonly Dictionary<string, List<Waiter>> _waiters = new(StringComparer.Ordinal);
@@ -79,7 +81,11 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _connectionSoftware ?? _state.Software, _connection?.Path.ToString(),
             ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
             _state.BacklogCount, _state.LastWriteSeq)));
-        Command<Stop>(_ => DeferAsync(Stop.Instance, _ => Context.Stop(Self)));
+        Command<Stop>(_ =>
+        {
+            _stopping = true; // acks and unit changes that still arrive are resent to the next incarnation
+            DeferAsync(Stop.Instance, _ => Context.Stop(Self));
+        });
         Command<ReceiveTimeout>(_ =>
         {
             if (_connection is null && _waiters.Count == 0 && _enqueuing.Count == 0)
@@ -128,8 +134,12 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _pendingChanges.Clear(); // batches of the old connection are resent by the new one
             _sentUpTo = 0;           // everything unsettled is delivered again on the new connection
             _inFlight = 0;
+            ResetAckWatchdog();
             Context.Watch(_connection);
             _connection.Tell(new Attached(_unitId, e.Epoch, _state.LastEventSeq));
+            if (attach.LastAppliedSeq < _state.LastSettledSeq)
+                _log.Error("unit {0}: reports last applied write {1} but {2} was settled; was its database restored from an older copy? New writes wait until an operator resolves it",
+                    _unitId, attach.LastAppliedSeq, _state.LastSettledSeq);
             _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
                 _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
             UpdatePassivation();
@@ -147,6 +157,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _pendingChanges.Clear();
         _sentUpTo = 0;
         _inFlight = 0;
+        ResetAckWatchdog();
         UpdatePassivation();
     }
 
@@ -165,7 +176,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         if (write.IdempotencyKey is not null)
         {
             var scope = UnitSessionState.ScopeKey(write.RequestedBy, write.IdempotencyKey);
-            var existing = _enqueuing.Values.FirstOrDefault(p => p.IdempotencyKey is not null && UnitSessionState.ScopeKey(p.RequestedBy, p.IdempotencyKey) == scope)
+            var existing = (_enqueuingByKey.TryGetValue(scope, out var reserved) ? _enqueuing[reserved] : null)
                            ?? (_state.OperationForKey(scope) is { } known ? AsPending(known) : null);
             if (existing is not null)
             {
@@ -187,17 +198,24 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         var pending = new PendingWrite(++_lastAssignedSeq, write.OperationId, write.Operation, write.PatientId, write.PayloadJson,
             now, now + write.TimeToLive, write.RequestedBy, write.IdempotencyKey, write.RequestHash, write.CorrelationId);
         _enqueuing[pending.OperationId] = pending;
+        if (pending.IdempotencyKey is not null) _enqueuingByKey[UnitSessionState.ScopeKey(pending.RequestedBy, pending.IdempotencyKey)] = pending.OperationId;
         AddWaiter(pending.OperationId, Sender, write.Wait, durableYet: false);
 
         // PersistAsync keeps reads flowing while the journal writes; the answer still waits for it.
         PersistAsync(new WriteEnqueued(pending), e =>
         {
-            _enqueuing.Remove(e.Write.OperationId);
+            Unreserve(e.Write);
             _state.Apply(e);
             OnDurable(e.Write.OperationId);
             DeliverMore();
             MaybeSnapshot();
         });
+    }
+
+    private void Unreserve(PendingWrite write)
+    {
+        _enqueuing.Remove(write.OperationId);
+        if (write.IdempotencyKey is not null) _enqueuingByKey.Remove(UnitSessionState.ScopeKey(write.RequestedBy, write.IdempotencyKey));
     }
 
     /// <summary>An idempotent retry of a settled operation: the pending record is rebuilt only to compare the request.</summary>
@@ -217,7 +235,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnDeliveriesAcknowledged(DeliveriesAcknowledged ack)
     {
-        if (ack.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // from a superseded connection
+        if (_stopping || ack.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // stale, or resent later
 
         // Only explicit outcomes settle a write. upToSeq alone says "processed", not how: a write it covers
         // without an outcome (e.g. a redelivery answered later in the same window) waits for its own.
@@ -265,6 +283,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _sentUpTo = batch[^1].Seq;
         _inFlight += batch.Count;
         _connection.Tell(new Deliveries(_unitId, _state.Epoch, batch));
+    }
+
+    private void ResetAckWatchdog()
+    {
+        _ackWatchdog?.Cancel();
+        _ackWatchdog = null;
+        _settledAtLastCheck = _state.LastSettledSeq;
     }
 
     private void OnCheckAckProgress()
@@ -360,7 +385,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnAcceptUnitChanges(AcceptUnitChanges batch)
     {
-        if (batch.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // from a superseded connection
+        if (_stopping || batch.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // stale, or resent later
         _pendingChanges.Enqueue(batch);
         ApplyNextChanges();
     }
@@ -450,7 +475,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             foreach (var s in settled.Settlements) _settling.Remove(s.Seq);
         if (@event is WriteEnqueued e && _waiters.Remove(e.Write.OperationId, out var list))
             foreach (var waiter in list) waiter.ReplyTo.Tell(new WriteRefused(e.Write.OperationId, WriteRefusal.JournalUnavailable));
-        _enqueuing.Remove((@event as WriteEnqueued)?.Write.OperationId ?? "");
+        if (@event is WriteEnqueued rejected) Unreserve(rejected.Write);
+        if (@event is UnitChangesAccepted)
+        {
+            _applyingChanges = false;
+            _pendingChanges.Clear();
+            _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "gateway could not store unit changes; reconnect"));
+        }
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
@@ -467,6 +498,20 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     protected override void PostStop()
     {
         _ackWatchdog?.Cancel();
+        // Callers still waiting (hand-off, passivation, restart) get where their write stands: durable ones
+        // their state (202), ones whose journal write never confirmed "not durable" (503, retry with the key).
+        foreach (var (operationId, list) in _waiters)
+        {
+            object answer = _enqueuing.ContainsKey(operationId) || StateOf(operationId) is not { } state
+                ? new WriteRefused(operationId, WriteRefusal.JournalUnavailable)
+                : state;
+            foreach (var waiter in list)
+            {
+                waiter.Timer?.Cancel();
+                waiter.ReplyTo.Tell(answer);
+            }
+        }
+        _waiters.Clear();
         base.PostStop();
     }
     private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChange> Unseen);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
@@ -204,8 +205,11 @@ internal sealed partial class GatewaySession : IDisposable
         {
             outcomes.Clear();
             var upToSeq = 0L;
-            // Deliveries queued together are applied one by one (each its own transaction) and acked together.
-            while (outcomes.Count < MaxOutcomesPerAck && _deliveries.Reader.TryRead(out var delivery))
+            // Deliveries queued together are applied one by one (each its own transaction) and acked together,
+            // but at least every half second so a slow disk does not make the gateway resend the window.
+            var batchStarted = Stopwatch.GetTimestamp();
+            while (outcomes.Count < MaxOutcomesPerAck && Stopwatch.GetElapsedTime(batchStarted) < TimeSpan.FromMilliseconds(500)
+                   && _deliveries.Reader.TryRead(out var delivery))
             {
                 if (_applier.IsMissingPredecessor(delivery))
                 {
