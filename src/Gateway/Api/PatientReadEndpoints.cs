@@ -1,4 +1,3 @@
-using HealthGateway.Gateway.Auth;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 
@@ -9,10 +8,7 @@ public static class PatientReadEndpoints
     /// <summary>Reads of one patient's data, each routed live to the unit that holds it.</summary>
     public static RouteGroupBuilder MapPatientReads(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/patients/{patientId}")
-            .RequireAuthorization(Policies.Patient)
-            .AddEndpointFilter<PatientAccessFilter>()
-            .WithTags("Patients");
+        var group = app.MapPatientGroup();
 
         var contracts = ProtocolJsonContext.Default;
         group.MapGet("/appointments", (string patientId, HttpContext http, RoutedReads reads) =>

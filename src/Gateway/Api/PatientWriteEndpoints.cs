@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HealthGateway.Gateway.Auth;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 
@@ -10,10 +9,7 @@ public static class PatientWriteEndpoints
     /// <summary>Durable writes for one patient: persisted before any 2xx, delivered to the unit exactly once.</summary>
     public static RouteGroupBuilder MapPatientWrites(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/patients/{patientId}")
-            .RequireAuthorization(Policies.Patient)
-            .AddEndpointFilter<PatientAccessFilter>()
-            .WithTags("Patients");
+        var group = app.MapPatientGroup();
         var contracts = ProtocolJsonContext.Default;
 
         group.MapPost("/appointments", (string patientId, BookAppointmentRequest body, HttpContext http, WriteSubmitter writes) =>

@@ -44,7 +44,7 @@ public static class Problems
 
     /// <summary>422 for a write the unit rejected or that expired, with the operation's id, status and reason.</summary>
     public static IResult WriteNotApplied(UnitSessionReplies.OperationState state, string location) =>
-        new LocatedProblem(TypedResults.Problem(
+        new LocatedResult(TypedResults.Problem(
             statusCode: StatusCodes.Status422UnprocessableEntity,
             title: state.Status == OperationStatus.Expired ? "Write expired" : "Write rejected by the unit",
             detail: state.Reason ?? state.Status.ToString().ToLowerInvariant(),
@@ -57,15 +57,6 @@ public static class Problems
 
     public static IResult Create(int status, string title, string detail, int? retryAfterSeconds = null) =>
         new ProblemResult(TypedResults.Problem(statusCode: status, title: title, detail: detail), retryAfterSeconds);
-
-    private sealed class LocatedProblem(IResult inner, string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 
     /// <summary>A problem result that can also set Retry-After.</summary>
     private sealed class ProblemResult(IResult inner, int? retryAfterSeconds) : IResult

@@ -91,12 +91,4 @@ public sealed class WriteSubmitter(
     private static string RequestHash(string operation, string patientId, string payloadJson) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{operation}\n{patientId}\n{payloadJson}")));
 
-    private sealed class LocatedResult(IResult inner, string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }
