@@ -19,7 +19,9 @@ pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 
 taskset -c 1 "${GW[@]}" --urls "$URL" --Gateway:DataDirectory "$DATA/gw" --Auth:AllowDevKey true \
-  --Gateway:MaxBacklogPerUnit 1000000 --Logging:LogLevel:Default Warning >"$DATA/gateway.log" 2>&1 &
+  --Gateway:MaxBacklogPerUnit 1000000 --Logging:LogLevel:Default Warning \
+  --RateLimits:PerCallerPerSecond 1000000 --RateLimits:PerCallerBurst 1000000 \
+  --RateLimits:WritesPerUnitPerSecond 1000000 --RateLimits:WritesPerUnitBurst 1000000 >"$DATA/gateway.log" 2>&1 &
 GWPID=$!; pids+=($GWPID)
 until curl -fs "$URL/healthz/ready" >/dev/null 2>&1; do kill -0 $GWPID 2>/dev/null || { tail -20 "$DATA/gateway.log"; exit 1; }; sleep 0.3; done
 mint() { "${GW[@]}" mint-token --Gateway:DataDirectory "$DATA/gw" "$@"; }

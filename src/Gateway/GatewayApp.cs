@@ -27,6 +27,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<PatientDirectory>();
         builder.Services.AddSingleton<RoutedReads>();
         builder.Services.AddSingleton<WriteSubmitter>();
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<UnitWriteLimiter>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayApiJsonContext.Default);
@@ -42,6 +44,7 @@ public static class GatewayApp
         builder.Services.AddExceptionHandler<DirectoryUnavailableHandler>();
         builder.Services.AddGatewayAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHealthChecks();
+        builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddGatewayAkka();
 
         var app = builder.Build();
@@ -54,6 +57,7 @@ public static class GatewayApp
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: limits are per caller
 
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });

@@ -13,7 +13,8 @@ public static class OperationEndpoints
     /// <summary><c>GET /api/v1/operations/{id}</c>: where a write stands. A patient sees only their own.</summary>
     public static RouteGroupBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/operations").RequireAuthorization(Policies.Patient).WithTags("Operations");
+        var group = app.MapGroup("/api/v1/operations").RequireAuthorization(Policies.Patient)
+            .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Operations");
         group.MapGet("/{operationId}", async (string operationId, HttpContext http, IRequiredActor<UnitSessionRegion> region,
             PatientDirectory directory, IOptions<GatewayOptions> options) =>
         {

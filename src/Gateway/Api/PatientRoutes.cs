@@ -12,5 +12,6 @@ public static class PatientRoutes
         app.MapGroup("/api/v1/patients/{patientId}")
             .RequireAuthorization(Policies.Patient)
             .AddEndpointFilter<PatientAccessFilter>()
+            .RequireRateLimiting(RateLimiting.PerCaller)
             .WithTags("Patients");
 }

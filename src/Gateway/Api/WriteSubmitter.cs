@@ -20,6 +20,7 @@ public sealed class WriteSubmitter(
     PatientDirectory directory,
     IRequiredActor<UnitSessionRegion> region,
     IOptions<GatewayOptions> options,
+    UnitWriteLimiter unitLimiter,
     ILogger<WriteSubmitter> logger)
 {
     public const int MaxIdempotencyKeyLength = 128;
@@ -34,6 +35,7 @@ public sealed class WriteSubmitter(
 
         var unitId = await directory.FindUnitAsync(patientId, http.RequestAborted);
         if (unitId is null) return Problems.PatientNotFound(patientId);
+        if (unitLimiter.TryAcquire(unitId) is { } tooMany) return tooMany;
 
         var (wait, applied) = PreferHeader.Resolve(http.Request, settings.WriteWait, settings.MaxWriteWait);
 

@@ -47,6 +47,8 @@ public static class AuthenticationSetup
                 RequireSignedTokens = true,
                 ClockSkew = options.ClockSkew,
                 ValidateIssuerSigningKey = true,
+                // The token's kid must name one of our keys; no trying every key, no lookup of odd kids.
+                TryAllIssuerSigningKeys = false,
                 IssuerSigningKey = devKey,
                 NameClaimType = "sub",
                 RoleClaimType = "role",

@@ -46,6 +46,11 @@ public sealed class GatewayNode : IAsyncDisposable
             ["Gateway:ClusterPort"] = port.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Auth:AllowDevKey"] = "true",
+            // Tests drive far more traffic per caller than a patient would; throttling has its own tests.
+            ["RateLimits:PerCallerPerSecond"] = "100000",
+            ["RateLimits:PerCallerBurst"] = "100000",
+            ["RateLimits:WritesPerUnitPerSecond"] = "100000",
+            ["RateLimits:WritesPerUnitBurst"] = "100000",
             ["Logging:LogLevel:HealthGateway"] = "Information",
         };
         var seeds = seedPorts ?? [];

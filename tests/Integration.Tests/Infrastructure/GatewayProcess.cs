@@ -35,6 +35,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             "--urls", BaseUrl.ToString().TrimEnd('/'),
             "--Gateway:DataDirectory", DataDirectory,
             "--Auth:AllowDevKey", "true",
+            "--RateLimits:PerCallerPerSecond", "100000", "--RateLimits:PerCallerBurst", "100000",
+            "--RateLimits:WritesPerUnitPerSecond", "100000", "--RateLimits:WritesPerUnitBurst", "100000",
         };
         foreach (var (key, value) in Settings) args.AddRange([$"--{key}", value]);
         _process = ChildProcess.Start(RepoPaths.GatewayDll, args);

@@ -1,0 +1,39 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace HealthGateway.Gateway.Api;
+
+/// <summary>ASP.NET Core rate limiting: 429 problem+json with Retry-After, limits from <see cref="RateLimitOptions"/>.</summary>
+public static class RateLimiting
+{
+    public const string PerCaller = "per-caller";
+
+    public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(PerCaller, http =>
+            {
+                var caller = $"{http.User.FindFirst("role")?.Value}:{http.User.FindFirst("sub")?.Value}";
+                return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.PerCallerBurst,
+                    TokensPerPeriod = limits.PerCallerPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            options.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 1;
+                await Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    "This caller sent more requests than its limit. Slow down and retry after the given time.",
+                    Math.Max(1, retryAfter)).ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+}
