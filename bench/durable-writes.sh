@@ -6,6 +6,7 @@
 #   write: POST .../appointments, Prefer: respond-async, to one offline unit (persist, then 202)
 # Gateway pinned to core 1, load (hey) to core 0. Rounds alternate live/auth/write (ABAB).
 #   bench/durable-writes.sh [seconds per run, default 10] [rounds, default 3] [connections, default 64]
+# GATEWAY_ARGS="--Auth:TokenCacheSize 0" measures without the verified-token cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-10}"; ROUNDS="${2:-3}"; CONNECTIONS="${3:-64}"
@@ -21,7 +22,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 taskset -c 1 "${GW[@]}" --urls "$URL" --Gateway:DataDirectory "$DATA/gw" --Auth:AllowDevKey true \
   --Gateway:MaxBacklogPerUnit 1000000 --Logging:LogLevel:Default Warning \
   --RateLimits:PerCallerPerSecond 1000000 --RateLimits:PerCallerBurst 1000000 \
-  --RateLimits:WritesPerUnitPerSecond 1000000 --RateLimits:WritesPerUnitBurst 1000000 >"$DATA/gateway.log" 2>&1 &
+  --RateLimits:WritesPerUnitPerSecond 1000000 --RateLimits:WritesPerUnitBurst 1000000 ${GATEWAY_ARGS:-} >"$DATA/gateway.log" 2>&1 &
 GWPID=$!; pids+=($GWPID)
 until curl -fs "$URL/healthz/ready" >/dev/null 2>&1; do kill -0 $GWPID 2>/dev/null || { tail -20 "$DATA/gateway.log"; exit 1; }; sleep 0.3; done
 mint() { "${GW[@]}" mint-token --Gateway:DataDirectory "$DATA/gw" "$@"; }

@@ -32,6 +32,9 @@ public sealed class AuthOptions
     /// <summary>Tokens valid for longer than this (exp - iat, or exp - nbf) are refused.</summary>
     public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Verified tokens remembered (by hash, until their exp) to skip the signature check; 0 disables.</summary>
+    [Range(0, 10_000_000)] public int TokenCacheSize { get; set; } = 100_000;
+
     /// <summary>Dev key file; defaults to <c>{Gateway:DataDirectory}/dev-signing-key.pem</c>.</summary>
     public string? DevSigningKeyPath { get; set; }
 }

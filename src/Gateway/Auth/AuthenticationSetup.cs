@@ -29,6 +29,8 @@ public static class AuthenticationSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(new CachingTokenHandler(options.TokenCacheSize, TimeProvider.System) { MapInboundClaims = false });
             jwt.IncludeErrorDetails = false; // don't tell an attacker which check failed
             if (devKey is null)
             {

@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using HealthGateway.Gateway.Auth;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HealthGateway.Gateway.Tests.Auth;
+
+public sealed class CachingTokenHandlerTests : IDisposable
+{
+    private readonly ECDsaSecurityKey _key = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "k1" };
+    private readonly CachingTokenHandler _handler = new(capacity: 100, TimeProvider.System);
+
+    private TokenValidationParameters Parameters => new()
+    {
+        ValidIssuer = "iss",
+        ValidAudience = "aud",
+        IssuerSigningKey = _key,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        ClockSkew = TimeSpan.Zero,
+        TryAllIssuerSigningKeys = false,
+    };
+
+    private string Token(TimeSpan lifetime, string subject = "p-1") => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "iss",
+        Audience = "aud",
+        Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim("role", "patient")]),
+        NotBefore = DateTime.UtcNow.AddSeconds(-1),
+        IssuedAt = DateTime.UtcNow.AddSeconds(-1),
+        Expires = DateTime.UtcNow + lifetime,
+        SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
+    });
+
+    [Fact]
+    public async Task A_cached_token_validates_again_with_its_own_copy_of_the_identity()
+    {
+        var token = Token(TimeSpan.FromMinutes(5));
+        var first = await _handler.ValidateTokenAsync(token, Parameters);
+        var second = await _handler.ValidateTokenAsync(token, Parameters);
+
+        Assert.True(first.IsValid);
+        Assert.True(second.IsValid);
+        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
+        Assert.Equal("p-1", second.ClaimsIdentity.FindFirst("sub")?.Value);
+    }
+
+    [Fact]
+    public async Task A_tampered_token_is_not_mistaken_for_a_cached_one()
+    {
+        var token = Token(TimeSpan.FromMinutes(5));
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+
+        var parts = token.Split('.');
+        var otherSubject = Token(TimeSpan.FromMinutes(5), subject: "p-2").Split('.')[1];
+        var forged = $"{parts[0]}.{otherSubject}.{parts[2]}"; // p-2's claims under p-1's signature
+
+        Assert.False((await _handler.ValidateTokenAsync(forged, Parameters)).IsValid);
+    }
+
+    [Fact]
+    public async Task The_cache_never_extends_a_token_past_its_expiry()
+    {
+        var token = Token(TimeSpan.FromSeconds(2));
+        Assert.True((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+        var expiry = new JsonWebToken(token).ValidTo;
+
+        // Wait for the clock, not for a guess: poll until the token's exp has passed.
+        while (DateTime.UtcNow <= expiry) await Task.Delay(50);
+
+        Assert.False((await _handler.ValidateTokenAsync(token, Parameters)).IsValid);
+    }
+
+    [Fact]
+    public async Task With_the_cache_disabled_tokens_are_still_validated()
+    {
+        using var uncached = new CachingTokenHandler(capacity: 0, TimeProvider.System);
+        Assert.True((await uncached.ValidateTokenAsync(Token(TimeSpan.FromMinutes(1)), Parameters)).IsValid);
+        Assert.False((await uncached.ValidateTokenAsync(Token(TimeSpan.FromMinutes(1)) + "x", Parameters)).IsValid);
+    }
+
+    public void Dispose() => _handler.Dispose();
+}
