@@ -599,9 +599,9 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
 
         var snapshots = Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
         var journal = Persistence.Instance.Apply(Sys).JournalFor(null);
-        var probe = CreateTestProbe();
         AwaitAssert(() =>
         {
+            var probe = CreateTestProbe(); // fresh each try: replies to an earlier try must not be read here
             snapshots.Tell(new LoadSnapshot($"unit-session-{Unit}", SnapshotSelectionCriteria.Latest, long.MaxValue), probe.Ref);
             Assert.Equal(200, probe.ExpectMsg<LoadSnapshotResult>(Long).Snapshot?.Metadata.SequenceNr);
             // Events up to the snapshot are deleted.
