@@ -39,6 +39,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private readonly Dictionary<string, string> _enqueuingByKey = new(StringComparer.Ordinal);
     private bool _stopping;
     private long _lastAssignedSeq;
+    private long _lastAssignedEpoch;
     // Callers waiting for an operation to be durable or settled.
     private readonly Dictionary<string, List<Waiter>> _waiters = new(StringComparer.Ordinal);
     // Deliveries on the current connection: everything up to _sentUpTo was sent and is not settled yet.
@@ -118,10 +119,20 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             attach.Connection.Tell(new Superseded(_unitId, _state.Epoch));
             return;
         }
-        var attached = _state.Attach(attach.Software, DateTimeOffset.UtcNow);
-        // Persist (not PersistAsync): nothing else may see the old epoch once the new one is decided.
-        Persist(attached, e =>
+        // The epoch is reserved now and the journal write does not stash the mailbox (PersistAsync):
+        // reads and writes keep flowing while it is stored, also when the journal is slow or down.
+        // The new connection hears "attached" only from the callback, once the epoch is durable.
+        _lastAssignedEpoch = Math.Max(_lastAssignedEpoch, _state.Epoch) + 1;
+        var attached = new ConnectionAttached(_lastAssignedEpoch, DateTimeOffset.UtcNow, attach.Software);
+        PersistAsync(attached, e =>
         {
+            if (e.Epoch < _lastAssignedEpoch && !attach.Connection.Equals(_connection))
+            {
+                // A later attach was decided while this one was being stored: it wins.
+                _state.Apply(e);
+                attach.Connection.Tell(new Superseded(_unitId, _lastAssignedEpoch));
+                return;
+            }
             _state.Apply(e);
             if (_connection is not null && !_connection.Equals(attach.Connection))
             {

@@ -71,6 +71,23 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     }
 
     [Fact]
+    public void Of_two_attaches_stored_at_the_same_time_the_later_wins()
+    {
+        var session = Session();
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+
+        session.Tell(new Attach(Unit, first.Ref, "test/1", 0));
+        session.Tell(new Attach(Unit, second.Ref, "test/1", 0));
+
+        Assert.Equal(2, second.ExpectMsg<Attached>().Epoch);
+        first.FishForMessage(m => m is Superseded, TimeSpan.FromSeconds(5));
+        session.Tell(new RouteRead(Unit, "r2", Operations.ListAppointments, "p-1", DateTimeOffset.UtcNow.AddSeconds(5), null));
+        Assert.Equal("r2", second.ExpectMsg<UnitConnectionCommands.SendRead>().Read.RequestId);
+        first.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public void A_read_while_offline_fails_at_once()
     {
         var session = Session();
