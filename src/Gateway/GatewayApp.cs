@@ -52,6 +52,10 @@ public static class GatewayApp
         // Opens the database (and sets WAL) before Akka's journal touches the file.
         app.Services.GetRequiredService<SqliteDatabase>();
 
+        // Close unit sockets with 1001 as soon as the host starts stopping: Kestrel would otherwise wait
+        // for these long-running requests until its shutdown timeout and then reset them.
+        app.Lifetime.ApplicationStopping.Register(() => UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult());
+
         app.UseExceptionHandler();
         app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
         app.UseWebSockets();

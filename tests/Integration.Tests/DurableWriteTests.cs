@@ -280,4 +280,38 @@ public sealed class DurableWriteTests : IAsyncLifetime
         await Eventually.AssertAsync(async () =>
             Assert.Equal(HttpStatusCode.NotFound, (await _gateway.GetAsync($"/api/v1/patients/{leaving}/appointments", leavingToken)).StatusCode));
     }
+
+    [Theory]
+    [InlineData("has spaces in it")]
+    [InlineData("tab\there")]
+    public async Task An_invalid_idempotency_key_is_400_and_stores_nothing(string key)
+    {
+        var (unit, patientId, token) = await OnlineUnitAsync("unit-key");
+        await using var owned = unit;
+        var response = await _gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/appointments", token,
+            WriteClient.Booking(Slot(1)), idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(UnitLedger.Applied(UnitLedger.DatabasePath(UnitsDirectory, "unit-key")));
+    }
+
+    [Fact]
+    public async Task An_overlong_idempotency_key_is_400()
+    {
+        var (unit, patientId, token) = await OnlineUnitAsync("unit-key2");
+        await using var owned = unit;
+        var response = await _gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/appointments", token,
+            WriteClient.Booking(Slot(1)), idempotencyKey: new string('k', Gateway.Api.WriteSubmitter.MaxIdempotencyKeyLength + 1));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Prefer_wait_is_capped_and_the_applied_preference_says_so()
+    {
+        var (unit, patientId, token) = await OnlineUnitAsync("unit-pref");
+        await using var owned = unit;
+        var response = await _gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/appointments", token,
+            WriteClient.Booking(Slot(3)), prefer: "wait=3600");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("wait=30", response.Headers.GetValues("Preference-Applied").Single()); // Gateway:MaxWriteWait
+    }
 }

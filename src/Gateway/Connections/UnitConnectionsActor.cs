@@ -52,15 +52,24 @@ public static class UnitConnectionsHosting
             registry.Register<UnitConnectionsActor>(parent);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "close-unit-sockets", async () =>
             {
-                try
-                {
-                    await parent.Ask<Akka.Done>(new UnitConnectionsActor.CloseAll(Protocol.CloseCodes.GoingAway, "gateway shutting down"), TimeSpan.FromSeconds(5));
-                }
-                catch (AskTimeoutException)
-                {
-                    // Sockets still open are aborted when the actor system stops.
-                }
+                await CloseAllAsync(parent);
                 return Akka.Done.Instance;
             });
         });
+
+    /// <summary>Closes every unit socket of this node with 1001 and waits (at most 5 s) until they are closed.</summary>
+    public static Task CloseAllAsync(IServiceProvider services) =>
+        CloseAllAsync(services.GetRequiredService<IRequiredActor<UnitConnectionsActor>>().ActorRef);
+
+    private static async Task CloseAllAsync(IActorRef parent)
+    {
+        try
+        {
+            await parent.Ask<Akka.Done>(new UnitConnectionsActor.CloseAll(Protocol.CloseCodes.GoingAway, "gateway shutting down"), TimeSpan.FromSeconds(5));
+        }
+        catch (AskTimeoutException)
+        {
+            // Sockets still open are aborted when the actor system stops.
+        }
+    }
 }

@@ -28,7 +28,8 @@ public static class UnitSocketEndpoint
         ActorSystem system,
         IRequiredActor<UnitSessionRegion> region,
         IRequiredActor<UnitConnectionsActor> connections,
-        IOptions<GatewayOptions> options)
+        IOptions<GatewayOptions> options,
+        AuthOptions auth)
     {
         var settings = options.Value;
         if (!context.WebSockets.IsWebSocketRequest)
@@ -57,7 +58,7 @@ public static class UnitSocketEndpoint
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.MaxValue;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connections.ActorRef.Tell(new UnitConnectionsActor.Open(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, expires, finished)));
+        connections.ActorRef.Tell(new UnitConnectionsActor.Open(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, expires, finished) { ClockSkew = auth.ClockSkew }));
         await Task.WhenAny(finished.Task, system.WhenTerminated);
         return Results.Empty;
     }

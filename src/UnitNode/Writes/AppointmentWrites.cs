@@ -45,11 +45,7 @@ internal static class AppointmentWrites
 
     public static WriteResult Reschedule(WriteContext context, RescheduleAppointment change)
     {
-        var current = AppointmentRows.Find(context.Connection, context.Transaction, change.AppointmentId);
-        if (current is null || current.PatientId != context.PatientId)
-            return WriteResult.Rejected(RejectionReasons.AppointmentNotFound);
-        if (current.Status != AppointmentStatus.Booked)
-            return WriteResult.Rejected(RejectionReasons.AppointmentNotBooked);
+        if (FindBooked(context, change.AppointmentId, out var current) is { } refused) return refused;
         if (IsSlotTaken(context, current.Clinician, change.StartsAt, current.DurationMinutes, current.Id))
             return WriteResult.Rejected(RejectionReasons.SlotTaken);
 
@@ -65,11 +61,7 @@ internal static class AppointmentWrites
 
     public static WriteResult Cancel(WriteContext context, CancelAppointment cancellation)
     {
-        var current = AppointmentRows.Find(context.Connection, context.Transaction, cancellation.AppointmentId);
-        if (current is null || current.PatientId != context.PatientId)
-            return WriteResult.Rejected(RejectionReasons.AppointmentNotFound);
-        if (current.Status != AppointmentStatus.Booked)
-            return WriteResult.Rejected(RejectionReasons.AppointmentNotBooked);
+        if (FindBooked(context, cancellation.AppointmentId, out var current) is { } refused) return refused;
 
         var cancelled = current with { Status = AppointmentStatus.Cancelled };
         using (var update = context.Command("UPDATE appointments SET status = 'cancelled', cancel_reason = $reason WHERE id = $id;"))
@@ -108,4 +100,12 @@ internal static class AppointmentWrites
 
     /// <summary>The store keeps milliseconds; the result must show what was stored.</summary>
     private static DateTimeOffset Truncate(DateTimeOffset value) => StoredValues.FromUnixMs(StoredValues.ToUnixMs(value));
+
+    /// <summary>The patient's own booked appointment, or the rejection that explains why there is none.</summary>
+    private static WriteResult? FindBooked(WriteContext context, string appointmentId, out Appointment current)
+    {
+        current = AppointmentRows.Find(context.Connection, context.Transaction, appointmentId)!;
+        if (current is null || current.PatientId != context.PatientId) return WriteResult.Rejected(RejectionReasons.AppointmentNotFound);
+        return current.Status != AppointmentStatus.Booked ? WriteResult.Rejected(RejectionReasons.AppointmentNotBooked) : null;
+    }
 }
