@@ -43,6 +43,7 @@ public static class GatewayApp
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddInputProblemDetails();
         builder.Services.AddGatewayTransportSecurity(builder.Configuration);
         builder.Services.AddExceptionHandler<DirectoryUnavailableHandler>();
         builder.Services.AddGatewayAuthentication(builder.Configuration, builder.Environment);

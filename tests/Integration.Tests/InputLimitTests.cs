@@ -62,7 +62,8 @@ public sealed class InputLimitTests : IAsyncLifetime
 
         var response = await SendAsync(HttpMethod.Post, Path("/appointments"), content);
 
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        var problem = await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains($"{BodyCap} bytes", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -128,7 +129,8 @@ public sealed class InputLimitTests : IAsyncLifetime
     {
         var response = await SendAsync(new HttpMethod(method), Path(path), new StringContent(body, Encoding.UTF8, "application/json"));
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("not valid JSON", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

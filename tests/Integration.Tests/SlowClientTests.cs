@@ -24,6 +24,7 @@ public sealed class SlowClientTests : IAsyncLifetime
         _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), settings: new Dictionary<string, string?>
         {
             ["Kestrel:Limits:RequestHeadersTimeout"] = "00:00:02",
+            ["Kestrel:Limits:KeepAliveTimeout"] = "00:00:02",
             ["Kestrel:Limits:MinRequestBodyDataRate:BytesPerSecond"] = "100",
             ["Kestrel:Limits:MinRequestBodyDataRate:GracePeriod"] = "00:00:02",
             ["Kestrel:Limits:MaxRequestHeadersTotalSize"] = HeadersTotalSize.ToString(),
@@ -51,6 +52,24 @@ public sealed class SlowClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_connection_that_never_sends_a_request_is_closed()
+    {
+        await using var connection = await RawHttpConnection.OpenAsync(_gateway.BaseUrl);
+
+        Assert.True(await connection.WaitForServerCloseAsync(Generous), "an idle connection was kept open");
+        Assert.True(connection.FirstStatus is null or 408, connection.Received);
+    }
+
+    [Fact]
+    public async Task An_idle_keep_alive_connection_is_closed_after_its_request()
+    {
+        await using var connection = await RawHttpConnection.OpenAsync(_gateway.BaseUrl);
+        Assert.Equal(200, await connection.RequestAsync("GET", "/healthz/live"));
+
+        Assert.True(await connection.WaitForServerCloseAsync(Generous), "an idle keep-alive connection was kept open");
+    }
+
+    [Fact]
     public async Task A_body_trickled_below_the_minimum_rate_is_aborted()
     {
         await using var connection = await RawHttpConnection.OpenAsync(_gateway.BaseUrl);
@@ -65,6 +84,7 @@ public sealed class SlowClientTests : IAsyncLifetime
         Assert.NotNull(sent);
         Assert.True(sent < body.Length, "the server waited for the whole slow body");
         Assert.True(connection.FirstStatus is null or 408, connection.Received);
+        if (connection.FirstStatus == 408) Assert.Contains("application/problem+json", connection.Received);
     }
 
     [Fact]
@@ -102,6 +122,7 @@ public sealed class SlowClientTests : IAsyncLifetime
         Assert.Equal(KestrelLimitDefaults.MaxConcurrentConnections, limits.MaxConcurrentConnections);
         Assert.Equal(KestrelLimitDefaults.MaxConcurrentUpgradedConnections, limits.MaxConcurrentUpgradedConnections);
         Assert.Equal(TimeSpan.FromSeconds(2), limits.RequestHeadersTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), limits.KeepAliveTimeout);
         Assert.Equal(100, limits.MinRequestBodyDataRate!.BytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(2), limits.MinRequestBodyDataRate.GracePeriod);
         Assert.Equal(HeadersTotalSize, limits.MaxRequestHeadersTotalSize);

@@ -24,6 +24,12 @@ public static class KestrelLimitDefaults
     /// <summary>A client must finish its request line and headers within this (slow-loris).</summary>
     public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// An idle connection, including a new one that never sends a byte, is closed after this
+    /// (Kestrel's own default is 130 s: too long to let a client park sockets).
+    /// </summary>
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Request line + headers; a JWT is about 1 KB, so 32 KB is generous.</summary>
     public const int MaxRequestHeadersTotalSize = 32 * 1024;
 
@@ -37,6 +43,7 @@ public static class KestrelLimitDefaults
         limits.MaxConcurrentConnections = MaxConcurrentConnections;
         limits.MaxConcurrentUpgradedConnections = MaxConcurrentUpgradedConnections;
         limits.RequestHeadersTimeout = RequestHeadersTimeout;
+        limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.MaxRequestHeadersTotalSize = MaxRequestHeadersTotalSize;
         limits.MaxRequestLineSize = MaxRequestLineSize;
         // Null so that the binder builds a configured rate through MinDataRate's constructor (its properties are read-only).
