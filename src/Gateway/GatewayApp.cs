@@ -4,6 +4,7 @@ using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Transport;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -37,10 +38,13 @@ public static class GatewayApp
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var limits = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            KestrelLimitDefaults.Apply(kestrel.Limits, context.Configuration);
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes; // Gateway:MaxRequestBodyBytes is the one body cap
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddInputProblemDetails();
+        builder.Services.AddGatewayTransportSecurity(builder.Configuration);
         builder.Services.AddExceptionHandler<DirectoryUnavailableHandler>();
         builder.Services.AddGatewayAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHealthChecks();
@@ -57,6 +61,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopping.Register(() => UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult());
 
         app.UseExceptionHandler();
+        app.UseGatewayTransportSecurity(); // HSTS + HTTPS redirection outside Development
         app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
         app.UseWebSockets();
         app.UseAuthentication();

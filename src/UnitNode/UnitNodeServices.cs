@@ -20,6 +20,14 @@ public static class UnitNodeServices
         services.AddSingleton<IValidateOptions<UnitOptions>, UnitOptionsValidator>();
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        // A single value (e.g. the environment variable Gateway__PinnedCertificateSha256) is not bound to the list
+        // by the binder; silently ignoring a pin would turn pinning off, so "pin1;pin2" is read as a list too.
+        services.PostConfigure<GatewayOptions>(gateway =>
+        {
+            var single = configuration.GetSection(GatewayOptions.SectionName)[nameof(GatewayOptions.PinnedCertificateSha256)];
+            if (!string.IsNullOrWhiteSpace(single))
+                gateway.PinnedCertificateSha256 = [.. gateway.PinnedCertificateSha256, .. single.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        });
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new UnitIdentity(sp.GetRequiredService<IOptions<UnitOptions>>().Value.Id));

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Transport;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
 
@@ -46,12 +47,13 @@ public static class UnitSocketEndpoint
         if (string.IsNullOrWhiteSpace(unitId) || unitId.Length > ProtocolConstants.MaxIdLength)
             return Problems.Forbidden("Invalid unit identity", "The token's subject is not a valid unit id.");
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        using var socket = await WebSocketUpgrade.TryAcceptAsync(context, new WebSocketAcceptContext
         {
             SubProtocol = ProtocolConstants.SubProtocol,
             KeepAliveInterval = settings.KeepAliveInterval,
             KeepAliveTimeout = settings.KeepAliveTimeout, // dead peer: no pong within this -> aborted
         });
+        if (socket is null) return WebSocketUpgrade.LimitReached();
 
         // The socket lives as long as the token: the connection closes with 4005 when it expires.
         var expires = context.User.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var seconds)

@@ -87,6 +87,8 @@ internal sealed partial class GatewayClientService(
         socket.Options.KeepAliveInterval = gateway.KeepAliveInterval;
         socket.Options.KeepAliveTimeout = gateway.KeepAliveTimeout;
         socket.Options.CollectHttpResponseDetails = true;
+        var pins = CertificatePins.From(gateway);
+        if (pins is not null) socket.Options.RemoteCertificateValidationCallback = pins.Validate;
 
         status.OnConnecting();
         try
@@ -106,6 +108,12 @@ internal sealed partial class GatewayClientService(
                                       || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             var httpStatus = socket.HttpStatusCode == 0 ? (int?)null : (int)socket.HttpStatusCode;
+            if (pins?.Rejection is { } rejection)
+            {
+                LogCertificateRefused(logger, unit.UnitId, endpoint, rejection);
+                status.OnConnectFailed($"certificate refused: {rejection}", null);
+                return (AttemptResult.ConnectFailed, TimeSpan.Zero);
+            }
             if (httpStatus is { } code) LogUpgradeRefused(logger, unit.UnitId, endpoint, code, e.Message);
             else LogConnectFailed(logger, unit.UnitId, endpoint, e.Message);
             status.OnConnectFailed(e.Message, httpStatus);
@@ -146,6 +154,9 @@ internal sealed partial class GatewayClientService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: cannot connect to {Endpoint}: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string unitId, Uri endpoint, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unit {UnitId}: refused the certificate of {Endpoint}: {Reason}")]
+    private static partial void LogCertificateRefused(ILogger logger, string unitId, Uri endpoint, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: {Endpoint} answered the upgrade with HTTP {HttpStatus}: {Reason}")]
     private static partial void LogUpgradeRefused(ILogger logger, string unitId, Uri endpoint, int httpStatus, string reason);

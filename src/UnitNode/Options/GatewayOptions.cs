@@ -23,6 +23,14 @@ public sealed class GatewayOptions
     /// <summary>Allows plain <c>ws://</c> to a non-loopback host. Off by default: patient data must not cross a network unencrypted.</summary>
     public bool AllowInsecureTransport { get; set; }
 
+    /// <summary>
+    /// Pins of the gateway's public key: base64 of the SHA-256 of the certificate's SubjectPublicKeyInfo (the HPKP
+    /// format). With pins, the gateway certificate must match one of them (a self-signed one is then accepted; the
+    /// host name must still match); without, the usual chain validation applies. Several pins allow key rotation.
+    /// Only with <c>wss://</c>.
+    /// </summary>
+    public string[] PinnedCertificateSha256 { get; set; } = [];
+
     /// <summary>WebSocket PING interval; with <see cref="KeepAliveTimeout"/> it detects a dead peer behind NAT.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(45);

@@ -1,4 +1,5 @@
 using System.Net;
+using HealthGateway.UnitNode.Connection;
 using Microsoft.Extensions.Options;
 
 namespace HealthGateway.UnitNode.Options;
@@ -9,6 +10,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     {
         var failures = new List<string>();
         ValidateUrl(options, failures);
+
+        ValidatePins(options, failures);
 
         var hasToken = !string.IsNullOrWhiteSpace(options.Token);
         var hasTokenFile = !string.IsNullOrWhiteSpace(options.TokenFile);
@@ -52,6 +55,20 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (uri.Scheme == "ws" && !IsLoopback(uri) && !options.AllowInsecureTransport)
             failures.Add($"Gateway:Url '{options.Url}' uses unencrypted ws:// to a non-loopback host; use wss:// "
                          + "(or set Gateway:AllowInsecureTransport=true for a lab network).");
+    }
+
+    private static void ValidatePins(GatewayOptions options, List<string> failures)
+    {
+        if (options.PinnedCertificateSha256.Length == 0) return;
+        if (Uri.TryCreate(options.Url, UriKind.Absolute, out var uri) && uri.Scheme != "wss")
+            failures.Add("Gateway:PinnedCertificateSha256 needs a wss:// Gateway:Url (there is no certificate to pin on ws://).");
+        foreach (var pin in options.PinnedCertificateSha256)
+        {
+            if (!CertificatePins.TryParse(pin, out _))
+                failures.Add($"Gateway:PinnedCertificateSha256 '{pin}' is not a base64 SHA-256 (44 characters) of the gateway's "
+                             + "SubjectPublicKeyInfo, e.g. from: openssl x509 -in gateway.crt -pubkey -noout | "
+                             + "openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64");
+        }
     }
 
     private static bool IsLoopback(Uri uri) =>

@@ -12,20 +12,20 @@ public sealed class GatewayNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayNode(WebApplication app, string dataDirectory, int clusterPort)
+    private GatewayNode(WebApplication app, string dataDirectory, int clusterPort, HttpMessageHandler? httpHandler)
     {
         _app = app;
         DataDirectory = dataDirectory;
         ClusterPort = clusterPort;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = new Uri(address);
-        Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient(httpHandler ?? new SocketsHttpHandler()) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public string DataDirectory { get; }
     public int ClusterPort { get; }
     public Uri BaseUrl { get; }
-    public Uri WebSocketBase => new($"ws://{BaseUrl.Authority}");
+    public Uri WebSocketBase => new($"{(BaseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws")}://{BaseUrl.Authority}");
     public HttpClient Http { get; }
     public IServiceProvider Services => _app.Services;
     public TokenIssuer Tokens => _app.Services.GetRequiredService<TokenIssuer>();
@@ -37,7 +37,9 @@ public sealed class GatewayNode : IAsyncDisposable
         string dataDirectory,
         int? clusterPort = null,
         int[]? seedPorts = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        string? environment = null,
+        HttpMessageHandler? httpHandler = null)
     {
         var port = clusterPort ?? FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -57,9 +59,11 @@ public sealed class GatewayNode : IAsyncDisposable
         for (var i = 0; i < seeds.Length; i++) config[$"Gateway:SeedNodes:{i}"] = $"akka.tcp://gateway@127.0.0.1:{seeds[i]}";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
 
-        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(config));
+        // Kestrel:Endpoints in settings (e.g. HTTPS) take the place of --urls.
+        string[] args = environment is null ? ["--urls", "http://127.0.0.1:0"] : ["--urls", "http://127.0.0.1:0", "--environment", environment];
+        var app = GatewayApp.Build(args, b => b.Configuration.AddInMemoryCollection(config));
         await app.StartAsync();
-        var node = new GatewayNode(app, dataDirectory, port);
+        var node = new GatewayNode(app, dataDirectory, port, httpHandler);
         await node.WaitReadyAsync();
         return node;
     }

@@ -1,0 +1,140 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace HealthGateway.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// An HTTP/1.1 client on a bare TCP socket, for tests that must misbehave at the byte level
+/// (trickle headers, trickle a body, hold a connection open without a request).
+/// </summary>
+public sealed class RawHttpConnection : IAsyncDisposable
+{
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+    private readonly List<byte> _received = [];
+
+    private RawHttpConnection(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+    }
+
+    public static async Task<RawHttpConnection> OpenAsync(Uri baseUrl)
+    {
+        var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(baseUrl.Host, baseUrl.Port);
+        return new RawHttpConnection(client);
+    }
+
+    /// <summary>Everything the server sent so far, as text.</summary>
+    public string Received => Encoding.ASCII.GetString([.. _received]);
+
+    /// <summary>The status code of the first response received, if any.</summary>
+    public int? FirstStatus =>
+        Received.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(Received.AsSpan(9, 3), out var status) ? status : null;
+
+    public async Task SendAsync(string text) => await SendAsync(Encoding.ASCII.GetBytes(text));
+
+    public async Task SendAsync(byte[] bytes)
+    {
+        await _stream.WriteAsync(bytes);
+        await _stream.FlushAsync();
+    }
+
+    /// <summary>Sends a request and reads one complete response head and body (Content-Length or none).</summary>
+    public async Task<int> RequestAsync(string method, string path, string? authorization = null, TimeSpan? timeout = null)
+    {
+        var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: gateway\r\n");
+        if (authorization is not null) request.Append($"Authorization: Bearer {authorization}\r\n");
+        request.Append("\r\n");
+        _received.Clear();
+        await SendAsync(request.ToString());
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var head = Received;
+            var end = head.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                var complete = IsChunked(head[..end])
+                    ? head.EndsWith("0\r\n\r\n", StringComparison.Ordinal)
+                    : _received.Count >= end + 4 + ContentLength(head[..end]);
+                if (complete) return FirstStatus ?? throw new InvalidOperationException($"not an HTTP response: {head}");
+            }
+            var read = await _stream.ReadAsync(buffer, cts.Token);
+            if (read == 0) throw new IOException($"server closed the connection; received: '{Received}'");
+            _received.AddRange(buffer.AsSpan(0, read));
+        }
+    }
+
+    /// <summary>
+    /// Reads until the server closes the connection (end of stream or reset); true if it did within
+    /// <paramref name="timeout"/>. Whatever arrived before is in <see cref="Received"/>.
+    /// </summary>
+    public async Task<bool> WaitForServerCloseAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var read = await _stream.ReadAsync(buffer, cts.Token);
+                if (read == 0) return true;
+                _received.AddRange(buffer.AsSpan(0, read));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true; // reset by the server
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="bytes"/> one at a time with <paramref name="pause"/> between them until the server
+    /// closes the connection; returns how many bytes went out before it did, or null if it never closed
+    /// within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int?> TrickleUntilClosedAsync(byte[] bytes, TimeSpan pause, TimeSpan timeout)
+    {
+        var closed = WaitForServerCloseAsync(timeout);
+        for (var sent = 0; sent < bytes.Length; sent++)
+        {
+            if (closed.IsCompleted) return await closed ? sent : null;
+            try
+            {
+                await SendAsync(bytes[sent..(sent + 1)]);
+            }
+            catch (IOException)
+            {
+                return await closed ? sent : null; // the server is gone: the write failed
+            }
+            // Pacing of the slow client, not a wait for the server: the outcome is awaited below.
+            await Task.WhenAny(closed, Task.Delay(pause));
+        }
+        return await closed ? bytes.Length : null;
+    }
+
+    private static bool IsChunked(string head) =>
+        head.Split("\r\n").Any(l => l.StartsWith("Transfer-Encoding:", StringComparison.OrdinalIgnoreCase) && l.Contains("chunked", StringComparison.OrdinalIgnoreCase));
+
+    private static int ContentLength(string head)
+    {
+        foreach (var line in head.Split("\r\n"))
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                return int.Parse(line["Content-Length:".Length..].Trim());
+        return 0;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stream.Dispose();
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
