@@ -1,4 +1,5 @@
 using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
@@ -50,6 +51,7 @@ public static class GatewayApp
         builder.Services.AddHealthChecks();
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddGatewayAkka();
+        builder.Services.AddGatewayOpenApi();
 
         var app = builder.Build();
 
@@ -70,6 +72,7 @@ public static class GatewayApp
 
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapGatewayApiDocs();
         app.MapPatientReads();
         app.MapPatientWrites();
         app.MapOperations();

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
@@ -40,7 +41,12 @@ public static class OperationEndpoints
                 return Problems.OperationNotFound(operationId); // another patient's operation looks like none
 
             return TypedResults.Ok(OperationView.From(state));
-        });
+        })
+        .WithName(EndpointNames.GetOperation)
+        .WithSummary("Where a write stands: queued, delivered, applied, rejected or expired")
+        .Produces<OperationView>()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 }

@@ -1,5 +1,7 @@
+using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Contracts;
 
 namespace HealthGateway.Gateway.Api;
 
@@ -12,11 +14,14 @@ public static class PatientReadEndpoints
 
         var contracts = ProtocolJsonContext.Default;
         group.MapGet("/appointments", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId));
+            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId))
+            .DescribeRoutedRead<AppointmentList>(EndpointNames.ListAppointments, "The patient's appointments, live from their unit");
         group.MapGet("/invoices", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList, i => i.PatientId));
+            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList, i => i.PatientId))
+            .DescribeRoutedRead<InvoiceList>(EndpointNames.ListInvoices, "The patient's invoices, live from their unit");
         group.MapGet("/records", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId));
+            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId))
+            .DescribeRoutedRead<MedicalRecord>(EndpointNames.GetRecords, "The patient's medical record (allergies, conditions, medications, encounters)");
         return group;
     }
 }

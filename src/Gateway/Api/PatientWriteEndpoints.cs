@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 
@@ -18,7 +19,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.BookAppointment, JsonSerializer.Serialize(contract, contracts.BookAppointment), createsResource: true);
-        });
+        }).DescribeDurableWrite(EndpointNames.BookAppointment, "Book an appointment", createsResource: true);
 
         group.MapPut("/appointments/{appointmentId}", (string patientId, string appointmentId, RescheduleAppointmentRequest body, HttpContext http, WriteSubmitter writes) =>
         {
@@ -26,7 +27,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.RescheduleAppointment, JsonSerializer.Serialize(contract, contracts.RescheduleAppointment), createsResource: false);
-        });
+        }).DescribeDurableWrite(EndpointNames.RescheduleAppointment, "Move an appointment to another time", createsResource: false);
 
         group.MapDelete("/appointments/{appointmentId}", (string patientId, string appointmentId, string? reason, HttpContext http, WriteSubmitter writes) =>
         {
@@ -34,7 +35,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.CancelAppointment, JsonSerializer.Serialize(contract, contracts.CancelAppointment), createsResource: false);
-        });
+        }).DescribeDurableWrite(EndpointNames.CancelAppointment, "Cancel an appointment", createsResource: false);
 
         group.MapPost("/invoices/{invoiceId}/payments", (string patientId, string invoiceId, PayInvoiceRequest body, HttpContext http, WriteSubmitter writes) =>
         {
@@ -42,7 +43,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.PayInvoice, JsonSerializer.Serialize(contract, contracts.PayInvoice), createsResource: true);
-        });
+        }).DescribeDurableWrite(EndpointNames.PayInvoice, "Pay an invoice", createsResource: true);
 
         return group;
     }

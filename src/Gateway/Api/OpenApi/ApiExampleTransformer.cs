@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace HealthGateway.Gateway.Api.OpenApi;
+
+/// <summary>Puts the <see cref="ApiExamples"/> of an endpoint on its request body and success response.</summary>
+internal sealed class ApiExampleTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var name = context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+        if (name is null || !ApiExamples.ByEndpoint.TryGetValue(name, out var example)) return Task.CompletedTask;
+
+        if (example.Request is not null && operation.RequestBody?.Content is { } requestContent
+            && requestContent.TryGetValue("application/json", out var request))
+            request.Example = example.Request.DeepClone();
+
+        if (example.Response is not null && operation.Responses is { } responses
+            && responses.TryGetValue(example.ResponseStatus, out var response)
+            && response.Content is { } responseContent && responseContent.TryGetValue("application/json", out var body))
+            body.Example = example.Response.DeepClone();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,38 @@
+using Scalar.AspNetCore;
+
+namespace HealthGateway.Gateway.Api.OpenApi;
+
+/// <summary>
+/// The OpenAPI description of the REST API (<c>/openapi/v1.json</c>, every environment: partners build against it)
+/// and the interactive Scalar reference at <c>/docs</c> (Development only).
+/// </summary>
+public static class GatewayOpenApi
+{
+    public const string DocumentName = "v1";
+    public const string DocumentPath = "/openapi/{documentName}.json";
+    public const string ReferencePath = "/docs";
+
+    public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services) =>
+        services.AddOpenApi(DocumentName, options =>
+        {
+            options.AddDocumentTransformer<ApiInfoTransformer>();
+            options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<ApiExampleTransformer>();
+            options.AddOperationTransformer<DurableWriteHeadersTransformer>();
+        });
+
+    public static WebApplication MapGatewayApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi(DocumentPath).AllowAnonymous().ExcludeFromDescription();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference(ReferencePath, scalar => scalar
+                .WithTitle("HealthGateway API")
+                .WithOpenApiRoutePattern(DocumentPath)
+                .AddPreferredSecuritySchemes(BearerSecurityTransformer.SchemeName))
+                .AllowAnonymous();
+        }
+        return app;
+    }
+}
