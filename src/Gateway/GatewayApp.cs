@@ -3,6 +3,7 @@ using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,7 @@ public static class GatewayApp
         builder.Services.AddHealthChecks();
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddGatewayAkka();
+        builder.Services.AddOps();
 
         var app = builder.Build();
 
@@ -69,6 +71,7 @@ public static class GatewayApp
         app.MapPatientWrites();
         app.MapOperations();
         app.MapUnitSocket();
+        app.MapOps();
         return app;
     }
 }
