@@ -4,6 +4,7 @@ using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Gateway.Transport;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,6 +53,7 @@ public static class GatewayApp
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddGatewayAkka();
         builder.Services.AddGatewayOpenApi();
+        builder.Services.AddOps();
 
         var app = builder.Build();
 
@@ -77,6 +79,7 @@ public static class GatewayApp
         app.MapPatientWrites();
         app.MapOperations();
         app.MapUnitSocket();
+        app.MapOps();
         return app;
     }
 }
