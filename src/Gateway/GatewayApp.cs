@@ -4,6 +4,7 @@ using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -46,6 +47,7 @@ public static class GatewayApp
         builder.Services.AddHealthChecks();
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddGatewayAkka();
+        builder.AddGatewayTelemetry();
 
         var app = builder.Build();
 
@@ -65,6 +67,7 @@ public static class GatewayApp
 
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapGatewayTelemetry();
         app.MapPatientReads();
         app.MapPatientWrites();
         app.MapOperations();

@@ -20,9 +20,10 @@ public sealed class UnitNodeHost : IAsyncDisposable
     public GatewayConnectionStatus Connection => _host.Services.GetRequiredService<GatewayConnectionStatus>();
     public UnitStore Store => _host.Services.GetRequiredService<UnitStore>();
 
-    public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0)
+    public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>
         {
             ["Unit:Id"] = unitId,
             ["Unit:DataDirectory"] = dataDirectory,
@@ -32,7 +33,9 @@ public sealed class UnitNodeHost : IAsyncDisposable
             ["Gateway:ReconnectMinDelay"] = "00:00:00.100",
             ["Gateway:ReconnectMaxDelay"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
+        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(config), services);
         await host.StartAsync();
         return new UnitNodeHost(host, unitId);
     }
