@@ -46,6 +46,7 @@ public static class GatewayAkka
                     connectionString: database.ConnectionString,
                     providerName: ProviderName.SQLiteMS,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
+                .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
                 .WithUnitSessions()
                 .WithUnitConnections()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])

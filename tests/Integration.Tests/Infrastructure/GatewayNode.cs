@@ -38,7 +38,8 @@ public sealed class GatewayNode : IAsyncDisposable
         int? clusterPort = null,
         int[]? seedPorts = null,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool waitReady = true)
     {
         var port = clusterPort ?? FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -65,7 +66,7 @@ public sealed class GatewayNode : IAsyncDisposable
         });
         await app.StartAsync();
         var node = new GatewayNode(app, dataDirectory, port);
-        await node.WaitReadyAsync();
+        if (waitReady) await node.WaitReadyAsync();
         return node;
     }
 
