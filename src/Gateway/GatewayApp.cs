@@ -6,6 +6,7 @@ using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Gateway.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace HealthGateway.Gateway;
@@ -66,7 +67,12 @@ public static class GatewayApp
         app.UseRateLimiter(); // after authentication: limits are per caller
 
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Ready),
+            // The persistence checks report an open or half-open journal breaker as Degraded, which ASP.NET answers 200.
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+        });
         app.MapGatewayTelemetry();
         app.MapPatientReads();
         app.MapPatientWrites();

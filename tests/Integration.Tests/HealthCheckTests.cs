@@ -1,5 +1,8 @@
 using System.Net;
+using Akka.Actor;
 using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Storage;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -48,5 +51,55 @@ public sealed class HealthCheckTests : IAsyncLifetime
         Assert.Equal(HealthStatus.Healthy, live.Status);
         Assert.NotEmpty(live.Entries);
         Assert.DoesNotContain("journal", live.Entries.Keys); // a slow database must not get the process restarted
+    }
+
+    [Fact]
+    public async Task A_failing_journal_makes_the_node_unready_but_not_dead_and_it_recovers()
+    {
+        await using var node = await GatewayNode.StartAsync(_temp.Sub("gw-outage"));
+        var database = node.Services.GetRequiredService<SqliteDatabase>();
+        Assert.Contains("journal", Tables(database));
+        var sent = 0;
+
+        // Every journal call now fails ("no such table"); after max-failures (5) the journal's circuit breaker opens.
+        Execute(database, "ALTER TABLE journal RENAME TO journal_outage");
+        await Eventually.AssertAsync(async () =>
+        {
+            for (var i = 0; i < 3; i++) Write(node, $"unit-outage-{sent++}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await node.Http.GetAsync("/healthz/ready")).StatusCode);
+        }, TimeSpan.FromSeconds(90));
+        Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/healthz/live")).StatusCode);
+
+        // The database is back: once the breaker lets a call through (reset-timeout 15 s) and it succeeds, ready again.
+        Execute(database, "ALTER TABLE journal_outage RENAME TO journal");
+        await Eventually.AssertAsync(async () =>
+        {
+            Write(node, $"unit-outage-{sent++}");
+            Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/healthz/ready")).StatusCode);
+        }, TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>A write for a fresh unit: its session recovers (a journal read) and persists (a journal write).</summary>
+    private static void Write(GatewayNode node, string unitId) =>
+        node.Region.Tell(new UnitSessionCommands.EnqueueWrite(unitId, OperationId.New(unitId), "appointments.book", "pat-1", "{}",
+            TimeSpan.FromMinutes(5), "test:health", null, null, TimeSpan.Zero, null), ActorRefs.Nobody);
+
+    private static List<string> Tables(SqliteDatabase database)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
+    }
+
+    private static void Execute(SqliteDatabase database, string sql)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }
