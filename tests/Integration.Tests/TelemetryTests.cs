@@ -3,6 +3,8 @@ using System.Net;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Telemetry;
 using HealthGateway.Integration.Tests.Infrastructure;
+using HealthGateway.Protocol;
+using HealthGateway.Protocol.Frames;
 using HealthGateway.UnitNode.Telemetry;
 using OpenTelemetry.Trace;
 
@@ -87,6 +89,31 @@ public sealed class TelemetryTests : IAsyncLifetime
             Assert.Equal(read.SpanId, handled.ParentSpanId);
             Assert.Equal(ActivityKind.Server, handled.Kind);
             Assert.Equal("ok", handled.GetTagItem(UnitNodeTracing.OutcomeTag));
+            return Task.CompletedTask;
+        });
+    }
+
+    [Fact]
+    public async Task The_request_frame_carries_the_trace_id_as_correlation_id_and_the_read_span_as_traceparent()
+    {
+        var (unit, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-raw"), "unit-raw");
+        await using var _ = unit;
+        await unit.SendAsync(new EventBatch([new UnitEvent(1, "e1", UnitEventKinds.PatientRegistered, "p-raw", DateTimeOffset.UtcNow)]));
+        Assert.IsType<Ack>(await unit.ReceiveAsync());
+
+        var call = TracedAsync(HttpMethod.Get, "/api/v1/patients/p-raw/appointments", _gateway.PatientToken("p-raw"));
+        var request = Assert.IsType<Request>(await unit.ReceiveAsync(TimeSpan.FromSeconds(30)));
+        await unit.SendAsync(new Reply(request.Id, ReplyStatus.NotFound, Error: "test"));
+        var (response, traceId, _) = await call;
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+
+        // One id for operators: the correlation id is the trace id, and the traceparent is in that trace.
+        Assert.Equal(traceId.ToHexString(), request.CorrelationId);
+        Assert.True(ActivityContext.TryParse(request.TraceParent, request.TraceState, out var parent), request.TraceParent);
+        Assert.Equal(traceId, parent.TraceId);
+        await Eventually.AssertAsync(() =>
+        {
+            Assert.Equal(parent.SpanId, Single(InTrace(_gatewaySpans, traceId), GatewayTracing.ReadSpan).SpanId);
             return Task.CompletedTask;
         });
     }
