@@ -81,7 +81,7 @@ public sealed class RoutedReads(
         span?.SetTag(GatewayTracing.UnitIdTag, unitId);
         span?.SetTag(GatewayTracing.OperationTag, operation);
         var read = new UnitSessionCommands.RouteRead(unitId, Guid.NewGuid().ToString("N"), operation, patientId,
-            DateTimeOffset.UtcNow + timeout, correlationId, GatewayTracing.TraceParent(span));
+            DateTimeOffset.UtcNow + timeout, correlationId, GatewayTracing.TraceParent(span ?? Activity.Current));
         object? answer;
         try
         {

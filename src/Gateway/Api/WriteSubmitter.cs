@@ -55,7 +55,7 @@ public sealed class WriteSubmitter(
             RequestHash(operation, patientId, payloadJson),
             wait,
             GatewayTracing.CorrelationId(http),
-            GatewayTracing.TraceParent(span));
+            GatewayTracing.TraceParent(span ?? Activity.Current));
         span?.SetTag(GatewayTracing.UnitIdTag, unitId);
         span?.SetTag(GatewayTracing.OperationTag, operation);
         span?.SetTag(GatewayTracing.OperationIdTag, command.OperationId);

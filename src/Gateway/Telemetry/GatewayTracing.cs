@@ -31,9 +31,12 @@ public static class GatewayTracing
     public static string CorrelationId(HttpContext http) =>
         Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.TraceId.ToHexString() : http.TraceIdentifier;
 
-    /// <summary>The traceparent of <paramref name="activity"/>, else of the current activity; null when there is none.</summary>
-    public static string? TraceParent(Activity? activity = null) =>
-        (activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;
+    /// <summary>
+    /// The traceparent of <paramref name="activity"/>; null without one. Never falls back to
+    /// <see cref="Activity.Current"/> by itself: on an actor's thread that may belong to someone else's request.
+    /// </summary>
+    public static string? TraceParent(Activity? activity) =>
+        activity is { IdFormat: ActivityIdFormat.W3C } ? activity.Id : null;
 
     /// <summary>
     /// Starts a span whose parent came over a message. Nothing is parsed unless someone listens, and a
