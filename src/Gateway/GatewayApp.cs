@@ -7,7 +7,9 @@ using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Gateway.Transport;
+using HealthGateway.Gateway.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace HealthGateway.Gateway;
@@ -54,6 +56,7 @@ public static class GatewayApp
         builder.Services.AddGatewayAkka();
         builder.Services.AddGatewayOpenApi();
         builder.Services.AddOps();
+        builder.AddGatewayTelemetry();
 
         var app = builder.Build();
 
@@ -75,6 +78,13 @@ public static class GatewayApp
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
         app.MapGatewayApiDocs();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Ready),
+            // The persistence checks report an open or half-open journal breaker as Degraded, which ASP.NET answers 200.
+            ResultStatusCodes = { [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable },
+        });
+        app.MapGatewayTelemetry();
         app.MapPatientReads();
         app.MapPatientWrites();
         app.MapOperations();

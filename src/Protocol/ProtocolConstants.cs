@@ -15,6 +15,15 @@ public static class ProtocolConstants
     /// <summary>Longest unit, patient, message or request id accepted anywhere in the protocol.</summary>
     public const int MaxIdLength = 128;
 
+    /// <summary>
+    /// Longest <c>traceparent</c> accepted (W3C Trace Context; version 00 is 55 characters, later versions
+    /// may append fields). Longer is <c>invalid_field</c>; a malformed value of any length is ignored, not refused.
+    /// </summary>
+    public const int MaxTraceParentLength = 128;
+
+    /// <summary>Longest <c>tracestate</c> accepted (W3C Trace Context: 32 list members, 512 characters is what vendors must propagate).</summary>
+    public const int MaxTraceStateLength = 512;
+
     /// <summary>Most unit events one <see cref="Frames.EventBatch"/> frame may carry.</summary>
     public const int MaxEventsPerFrame = 500;
 }

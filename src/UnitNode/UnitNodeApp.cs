@@ -18,12 +18,15 @@ public static class UnitNodeApp
     /// Builds (does not start) the unit host. <paramref name="configure"/> runs after the default sources
     /// (appsettings, environment, command line), so what it adds wins, e.g. an in-memory collection.
     /// <c>--seed-patients N</c> is understood; verbs are not (use <see cref="RunAsync"/>).
+    /// <paramref name="services"/> runs after the unit's registrations (tests: an in-memory trace exporter).
     /// </summary>
-    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
         var commandLine = CommandLine.Parse(args);
         if (commandLine.Error is not null) throw new ArgumentException(commandLine.Error, nameof(args));
-        return CreateBuilder(commandLine.HostArgs, configure, logsToStandardError: false).Build();
+        var builder = CreateBuilder(commandLine.HostArgs, configure, logsToStandardError: false);
+        services?.Invoke(builder.Services);
+        return builder.Build();
     }
 
     /// <summary>Runs the executable: the service by default, or a verb such as <c>list-patients</c>. Returns the exit code.</summary>

@@ -3,6 +3,7 @@ using HealthGateway.UnitNode.Handlers;
 using HealthGateway.UnitNode.Options;
 using HealthGateway.UnitNode.Seeding;
 using HealthGateway.UnitNode.Storage;
+using HealthGateway.UnitNode.Telemetry;
 using HealthGateway.UnitNode.Writes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,7 @@ public static class UnitNodeServices
         // Order matters: the store is ready before the client connects (hosted services start sequentially).
         services.AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
         services.AddHostedService<GatewayClientService>();
+        services.AddUnitNodeTelemetry(configuration);
         return services;
     }
 

@@ -93,7 +93,9 @@ public static class Generators
         from deadline in Instant
         from payload in OptionalPayload
         from correlationId in Optional(Text(64))
-        select new Request(id, operation, patientId, deadline, payload, correlationId);
+        from traceParent in Optional(Text(ProtocolConstants.MaxTraceParentLength))
+        from traceState in Optional(Text(ProtocolConstants.MaxTraceStateLength))
+        select new Request(id, operation, patientId, deadline, payload, correlationId, traceParent, traceState);
 
     public static readonly Gen<Reply> Reply =
         from id in Id
@@ -110,7 +112,9 @@ public static class Generators
         from expiresAt in Instant
         from payload in Payload
         from correlationId in Optional(Text(64))
-        select new Deliver(seq, messageId, operation, patientId, expiresAt, payload, correlationId);
+        from traceParent in Optional(Text(ProtocolConstants.MaxTraceParentLength))
+        from traceState in Optional(Text(ProtocolConstants.MaxTraceStateLength))
+        select new Deliver(seq, messageId, operation, patientId, expiresAt, payload, correlationId, null, traceParent, traceState);
 
     private static readonly Gen<DeliveryOutcome> Outcome =
         from seq in AnyLong

@@ -231,9 +231,9 @@ public class RejectionTests
 
     public static TheoryData<string, string> OptionalFields => new()
     {
-        { "request", "correlationId" }, { "request+payload", "payload" },
+        { "request", "correlationId" }, { "request", "traceparent" }, { "request+payload", "payload" },
         { "reply.ok", "payload" }, { "reply.not_found", "error" },
-        { "deliver", "correlationId" },
+        { "deliver", "correlationId" }, { "deliver", "traceparent" }, { "deliver", "tracestate" },
         { "ack.deliveries", "outcomes" }, { "ack.deliveries", "outcomes.0.result" }, { "ack.deliveries", "outcomes.1.reason" },
         { "event", "events.0.payload" },
     };
@@ -341,6 +341,49 @@ public class RejectionTests
         Rejected(Set(""), ProtocolErrorCode.InvalidField);
         Rejected(Set("   "), ProtocolErrorCode.InvalidField);
         Rejected(Set("\t\r\n\u00a0\u2003"), ProtocolErrorCode.InvalidField);
+    }
+
+    public static TheoryData<string, string, int> TraceContextFields => new()
+    {
+        { "request", "traceparent", ProtocolConstants.MaxTraceParentLength },
+        { "request", "tracestate", ProtocolConstants.MaxTraceStateLength },
+        { "deliver", "traceparent", ProtocolConstants.MaxTraceParentLength },
+        { "deliver", "tracestate", ProtocolConstants.MaxTraceStateLength },
+    };
+
+    [Theory]
+    [MemberData(nameof(TraceContextFields))]
+    public void Trace_context_is_capped_in_length_but_its_content_is_not_checked(string sample, string field, int max)
+    {
+        string Set(JsonNode? value)
+        {
+            var node = Node(Samples.Frames[sample]);
+            node[field] = value;
+            return node.ToJsonString();
+        }
+
+        Assert.Equal(128, ProtocolConstants.MaxTraceParentLength);
+        Assert.Equal(512, ProtocolConstants.MaxTraceStateLength);
+        Assert.True(Decode(Set(new string('x', max))).IsSuccess);
+        // Malformed or empty trace context is advisory: the receiver ignores it, the frame still counts.
+        Assert.True(Decode(Set("not-a-traceparent")).IsSuccess);
+        Assert.True(Decode(Set("")).IsSuccess);
+        var error = Rejected(Set(new string('x', max + 1)), ProtocolErrorCode.InvalidField);
+        Assert.Contains(field, error.Message);
+        Rejected(Set(7), ProtocolErrorCode.InvalidField);
+    }
+
+    [Fact]
+    public void Trace_context_travels_under_its_w3c_names()
+    {
+        var frame = Decode(Encoding.UTF8.GetString(FrameCodec.Encode(Samples.Deliver))).Frame;
+        var deliver = Assert.IsType<Deliver>(frame);
+        Assert.Equal(Samples.Deliver.TraceParent, deliver.TraceParent);
+        Assert.Equal("congo=t61rcWkgMzE", deliver.TraceState);
+        var json = JsonNode.Parse(FrameCodec.Encode(Samples.Request))!.AsObject();
+        Assert.Equal("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", (string?)json["traceparent"]);
+        Assert.False(json.ContainsKey("traceParent"));
+        Assert.False(json.ContainsKey("tracestate")); // absent stays absent
     }
 
     [Theory]

@@ -55,7 +55,8 @@ internal static class Samples
     public static readonly Welcome Welcome = new(3, 1204, 15, 1_048_576);
 
     public static readonly Request Request = new(
-        "req-5f2c", Operations.ListAppointments, "pat-000123", Now.AddSeconds(5), null, "corr-8d1e");
+        "req-5f2c", Operations.ListAppointments, "pat-000123", Now.AddSeconds(5), null, "4bf92f3577b34da6a3ce929d0e0e4736",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
 
     /// <summary>v1 reads take no payload; the codec still carries one (forward compatibility), so test it.</summary>
     public static readonly Request RequestWithPayload = new(
@@ -69,7 +70,8 @@ internal static class Samples
 
     public static readonly Deliver Deliver = new(
         18, "msg-01JDQ7", Operations.BookAppointment, "pat-000123", Now.AddHours(24),
-        FrameCodec.ToElement(BookAppointment, Json.BookAppointment), "corr-8d1f");
+        FrameCodec.ToElement(BookAppointment, Json.BookAppointment), "0af7651916cd43dd8448eb211c80319c",
+        TraceParent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", TraceState: "congo=t61rcWkgMzE");
 
     public static readonly Ack AckDeliveries = new(20,
     [

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
@@ -5,6 +6,7 @@ using Akka.Hosting;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Telemetry;
 using HealthGateway.Protocol.Frames;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,7 @@ public sealed class RoutedReads(
     PatientDirectory directory,
     IRequiredActor<UnitSessionRegion> region,
     IOptions<GatewayOptions> options,
+    GatewayMetrics metrics,
     ILogger<RoutedReads> logger)
 {
     public async Task<IResult> ReadAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract, Func<T, string> patientOf)
@@ -27,7 +30,7 @@ public sealed class RoutedReads(
         var unitId = await directory.FindUnitAsync(patientId, ct);
         if (unitId is null) return Problems.PatientNotFound(patientId);
 
-        var answer = await AskUnitAsync(unitId, patientId, operation, http.TraceIdentifier, ct);
+        var answer = await AskUnitAsync(unitId, patientId, operation, GatewayTracing.CorrelationId(http), ct);
         if (answer is ReadReplies.Replied { Status: ReplyStatus.NotFound })
         {
             // The cached route may predate a transfer: look again once before answering 404.
@@ -35,7 +38,7 @@ public sealed class RoutedReads(
             var current = await directory.FindUnitAsync(patientId, ct);
             if (current is null || current == unitId) return Problems.PatientNotFound(patientId);
             unitId = current;
-            answer = await AskUnitAsync(unitId, patientId, operation, http.TraceIdentifier, ct);
+            answer = await AskUnitAsync(unitId, patientId, operation, GatewayTracing.CorrelationId(http), ct);
         }
 
         switch (answer)
@@ -73,19 +76,45 @@ public sealed class RoutedReads(
     private async Task<object?> AskUnitAsync(string unitId, string patientId, string operation, string correlationId, CancellationToken ct)
     {
         var timeout = options.Value.ReadTimeout;
+        var started = Stopwatch.GetTimestamp();
+        using var span = GatewayTracing.Source.StartActivity(GatewayTracing.ReadSpan, ActivityKind.Client);
+        span?.SetTag(GatewayTracing.UnitIdTag, unitId);
+        span?.SetTag(GatewayTracing.OperationTag, operation);
         var read = new UnitSessionCommands.RouteRead(unitId, Guid.NewGuid().ToString("N"), operation, patientId,
-            DateTimeOffset.UtcNow + timeout, correlationId);
+            DateTimeOffset.UtcNow + timeout, correlationId, GatewayTracing.TraceParent(span ?? Activity.Current));
+        object? answer;
         try
         {
-            return await region.ActorRef.Ask<object>(read, timeout, ct);
+            answer = await region.ActorRef.Ask<object>(read, timeout, ct);
         }
         catch (AskTimeoutException)
         {
-            return null;
+            answer = null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return null; // the client went away; nobody reads this answer
+            answer = null; // the client went away; nobody reads this answer
         }
+
+        var outcome = OutcomeOf(answer);
+        metrics.ReadCompleted(operation, outcome, Stopwatch.GetElapsedTime(started));
+        if (span is not null)
+        {
+            span.SetTag(GatewayTracing.OutcomeTag, outcome);
+            if (outcome is not ("ok" or "not_found")) span.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+        return answer;
     }
+
+    /// <summary>A fixed, small set of tag values (metric cardinality).</summary>
+    private static string OutcomeOf(object? answer) => answer switch
+    {
+        null => "timeout",
+        ReadReplies.Failed { Reason: ReadFailure.UnitOffline } => "offline",
+        ReadReplies.Failed => "busy",
+        ReadReplies.Replied { Status: ReplyStatus.Ok } => "ok",
+        ReadReplies.Replied { Status: ReplyStatus.NotFound } => "not_found",
+        ReadReplies.Replied => "unit_error",
+        _ => "unexpected",
+    };
 }

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Telemetry;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
 using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
@@ -40,6 +42,7 @@ public sealed class WriteSubmitter(
         var (wait, applied) = PreferHeader.Resolve(http.Request, settings.WriteWait, settings.MaxWriteWait);
 
         var requestedBy = $"{http.User.FindFirst("role")?.Value}:{http.User.FindFirst("sub")?.Value}";
+        using var span = GatewayTracing.Source.StartActivity(GatewayTracing.WriteSpan, ActivityKind.Client);
         var command = new UnitSessionCommands.EnqueueWrite(
             unitId,
             OperationId.New(unitId),
@@ -51,7 +54,11 @@ public sealed class WriteSubmitter(
             idempotencyKey,
             RequestHash(operation, patientId, payloadJson),
             wait,
-            http.TraceIdentifier);
+            GatewayTracing.CorrelationId(http),
+            GatewayTracing.TraceParent(span ?? Activity.Current));
+        span?.SetTag(GatewayTracing.UnitIdTag, unitId);
+        span?.SetTag(GatewayTracing.OperationTag, operation);
+        span?.SetTag(GatewayTracing.OperationIdTag, command.OperationId);
 
         object answer;
         try
@@ -60,10 +67,17 @@ public sealed class WriteSubmitter(
         }
         catch (AskTimeoutException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, "not durable in time");
             logger.LogWarning("write {Operation} for unit {UnitId}: durability not confirmed in time", operation, unitId);
             return Problems.NotDurable(command.OperationId);
         }
 
+        span?.SetTag(GatewayTracing.OutcomeTag, answer switch
+        {
+            OperationState state => state.Status.ToString(),
+            WriteRefused refused => refused.Reason.ToString(),
+            _ => "unexpected",
+        });
         if (answer is OperationState && applied is not null) http.Response.Headers["Preference-Applied"] = applied;
         return answer switch
         {

@@ -309,7 +309,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private void OnSendRead(UnitConnectionCommands.SendRead command)
     {
         var read = command.Read;
-        var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId);
+        var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId, read.TraceParent);
         // Reads may not take the room kept for deliveries and control frames.
         if (_outbound.Reader.Count >= _readCapacity || !_outbound.Writer.TryWrite(frame))
         {
@@ -326,7 +326,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         {
             using var payload = JsonDocument.Parse(item.PayloadJson);
             Send(new Deliver(item.Seq, item.MessageId, item.Operation, item.PatientId, item.ExpiresAt,
-                payload.RootElement.Clone(), item.CorrelationId, item.PrevSeq));
+                payload.RootElement.Clone(), item.CorrelationId, item.PrevSeq, item.TraceParent));
         }
     }
 

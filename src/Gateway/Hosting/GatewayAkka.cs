@@ -47,6 +47,7 @@ public static class GatewayAkka
                     connectionString: database.ConnectionString,
                     providerName: ProviderName.SQLiteMS,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
+                .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
                 .WithUnitSessions()
                 .WithUnitConnections()
                 .WithUnitSessionIndex()

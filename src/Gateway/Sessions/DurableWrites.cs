@@ -1,6 +1,9 @@
 namespace HealthGateway.Gateway.Sessions;
 
-/// <summary>A write the session holds until the unit settles it (the per-unit backlog).</summary>
+/// <summary>
+/// A write the session holds until the unit settles it (the per-unit backlog). <see cref="TraceParent"/> is
+/// persisted with it, so a delivery after a restart still joins the write's trace.
+/// </summary>
 public sealed record PendingWrite(
     long Seq,
     string OperationId,
@@ -12,7 +15,8 @@ public sealed record PendingWrite(
     string RequestedBy,
     string? IdempotencyKey,
     string? RequestHash,
-    string? CorrelationId);
+    string? CorrelationId,
+    string? TraceParent = null);
 
 /// <summary>How the unit settled one write.</summary>
 public sealed record Settlement(long Seq, string OperationId, OperationStatus Status, string? ResultJson, string? Reason);
@@ -42,4 +46,5 @@ public sealed record DeliveryItem(
     DateTimeOffset ExpiresAt,
     string PayloadJson,
     string? CorrelationId,
-    long PrevSeq);
+    long PrevSeq,
+    string? TraceParent = null);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -5,6 +6,7 @@ using Akka.Persistence;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Telemetry;
 using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
 using static HealthGateway.Gateway.Sessions.UnitSessionEvents;
 using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
@@ -27,6 +29,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private readonly UnitSessionSettings _settings;
     private readonly UnitSessionState _state;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly GatewayMetrics? _metrics;
+    private long _reportedBacklog;
+    private bool _countedConnected;
 
     private IActorRef? _connection;
     private string? _connectionSoftware;
@@ -54,9 +59,10 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private readonly UnitSessionIndexReporter _opsIndex;
     private DateTimeOffset? _lastSeen;
 
-    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings)
+    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null)
     {
         _unitId = unitId;
+        _metrics = metrics;
         _directory = directory;
         _settings = settings;
         _state = new UnitSessionState(settings.FinishedRetention);
@@ -67,6 +73,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ =>
         {
             _lastAssignedSeq = _state.LastWriteSeq;
+            ReportMetrics();
             UpdatePassivation();
         });
 
@@ -113,8 +120,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     public override string PersistenceId => $"unit-session-{_unitId}";
 
-    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings) =>
-        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings));
+    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null) =>
+        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings, metrics));
 
     // --- connections ----------------------------------------------------------------------
 
@@ -152,6 +159,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _connectionSoftware = attach.Software;
             _lastSeen = DateTimeOffset.UtcNow;
             _opsIndex.Publish(OpsEventTypes.UnitConnected, _unitId, _connection, $"epoch {e.Epoch}, software {attach.Software}");
+            if (e.Epoch > 1) _metrics?.UnitReconnected();
+            ReportMetrics();
             _pendingChanges.Clear(); // batches of the old connection are resent by the new one
             _sentUpTo = 0;           // everything unsettled is delivered again on the new connection
             _inFlight = 0;
@@ -182,6 +191,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _sentUpTo = 0;
         _inFlight = 0;
         ResetAckWatchdog();
+        ReportMetrics();
         UpdatePassivation();
         _opsIndex.ReportNow(OpsReport());
     }
@@ -234,7 +244,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
         var now = DateTimeOffset.UtcNow;
         var pending = new PendingWrite(++_lastAssignedSeq, write.OperationId, write.Operation, write.PatientId, write.PayloadJson,
-            now, now + write.TimeToLive, write.RequestedBy, write.IdempotencyKey, write.RequestHash, write.CorrelationId);
+            now, now + write.TimeToLive, write.RequestedBy, write.IdempotencyKey, write.RequestHash, write.CorrelationId, write.TraceParent);
         _enqueuing[pending.OperationId] = pending;
         if (pending.IdempotencyKey is not null) _enqueuingByKey[UnitSessionState.ScopeKey(pending.RequestedBy, pending.IdempotencyKey)] = pending.OperationId;
         AddWaiter(pending.OperationId, Sender, write.Wait, durableYet: false);
@@ -244,6 +254,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         {
             Unreserve(e.Write);
             _state.Apply(e);
+            _metrics?.WritePersisted(e.Write.Operation);
+            ReportMetrics();
             OnDurable(e.Write.OperationId);
             DeliverMore();
             MaybeSnapshot();
@@ -289,8 +301,10 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         PersistAsync(new WritesSettled(settlements, DateTimeOffset.UtcNow), e =>
         {
             _state.Apply(e);
+            ReportMetrics();
             foreach (var s in e.Settlements)
             {
+                _metrics?.WriteSettled(OutcomeName(s.Status));
                 _settling.Remove(s.Seq);
                 if (s.Seq <= _sentUpTo && _inFlight > 0) _inFlight--;
                 if (_state.Finished(s.OperationId) is not null) ReplyToWaiters(s.OperationId, finalOnly: false);
@@ -313,9 +327,16 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         var batch = new List<DeliveryItem>(writes.Count);
         foreach (var w in writes)
         {
-            batch.Add(new DeliveryItem(w.Seq, w.OperationId, w.Operation, w.PatientId, w.ExpiresAt, w.PayloadJson, w.CorrelationId, previous));
+            // The delivery joins the write's trace (its context was persisted with the write); the unit's span is its child.
+            using var span = GatewayTracing.StartFromParent(GatewayTracing.DeliverSpan, ActivityKind.Producer, w.TraceParent);
+            span?.SetTag(GatewayTracing.UnitIdTag, _unitId);
+            span?.SetTag(GatewayTracing.OperationIdTag, w.OperationId);
+            span?.SetTag(GatewayTracing.SeqTag, w.Seq);
+            batch.Add(new DeliveryItem(w.Seq, w.OperationId, w.Operation, w.PatientId, w.ExpiresAt, w.PayloadJson, w.CorrelationId, previous,
+                GatewayTracing.TraceParent(span) ?? w.TraceParent));
             previous = w.Seq;
         }
+        _metrics?.WritesDelivered(batch.Count);
         _ackWatchdog ??= Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(
             _settings.AckTimeout, _settings.AckTimeout, Self, CheckAckProgress.Instance, Self);
         _sentUpTo = batch[^1].Seq;
@@ -485,6 +506,28 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         if (LastSequenceNr % SnapshotEvery == 0 && _state.BacklogCount <= 1_000) SaveSnapshot(_state.ToSnapshot());
     }
 
+    /// <summary>Brings this session's share of the node's gauges up to date (backlog depth, connected).</summary>
+    private void ReportMetrics(bool stopped = false)
+    {
+        if (_metrics is null) return;
+        var backlog = stopped ? 0 : _state.BacklogCount;
+        _metrics.BacklogChanged(backlog - _reportedBacklog);
+        _reportedBacklog = backlog;
+        var connected = !stopped && _connection is not null;
+        if (connected == _countedConnected) return;
+        _countedConnected = connected;
+        if (connected) _metrics.SessionConnected();
+        else _metrics.SessionDisconnected();
+    }
+
+    private static string OutcomeName(OperationStatus status) => status switch
+    {
+        OperationStatus.Applied => "applied",
+        OperationStatus.Rejected => "rejected",
+        OperationStatus.Expired => "expired",
+        _ => "other",
+    };
+
     private void UpdatePassivation() =>
         Context.SetReceiveTimeout(_connection is null ? _settings.IdlePassivation : null);
 
@@ -536,6 +579,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     protected override void PostStop()
     {
         _ackWatchdog?.Cancel();
+        ReportMetrics(stopped: true);
         // Callers still waiting (hand-off, passivation, restart) get where their write stands: durable ones
         // their state (202), ones whose journal write never confirmed "not durable" (503, retry with the key).
         foreach (var (operationId, list) in _waiters)

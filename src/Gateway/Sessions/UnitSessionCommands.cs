@@ -13,19 +13,21 @@ public static class UnitSessionCommands
     public sealed record Detach(string UnitId, IActorRef Connection) : IWithUnitId;
 
     /// <summary>A volatile read for the unit; answered by the connection (or at once if offline).</summary>
+    /// <remarks><paramref name="TraceParent"/>: W3C context of the gateway's read span, passed on in the request frame.</remarks>
     public sealed record RouteRead(
         string UnitId,
         string RequestId,
         string Operation,
         string PatientId,
         DateTimeOffset Deadline,
-        string? CorrelationId) : IWithUnitId;
+        string? CorrelationId,
+        string? TraceParent = null) : IWithUnitId;
 
     /// <summary>Changes the unit reported, in seq order; acknowledged once durable.</summary>
     public sealed record AcceptUnitChanges(string UnitId, long Epoch, IReadOnlyList<UnitChange> Changes) : IWithUnitId;
 
     /// <summary>
-    /// A durable write for the unit. Answered once it is persisted (<see cref="UnitSessionReplies.OperationState"/>),
+    /// A durable write for the unit (<paramref name="TraceParent"/>: W3C context of the API call's write span, kept with the write). Answered once it is persisted (<see cref="UnitSessionReplies.OperationState"/>),
     /// or after the unit settles it if that happens within <paramref name="Wait"/>.
     /// </summary>
     public sealed record EnqueueWrite(
@@ -39,7 +41,8 @@ public static class UnitSessionCommands
         string? IdempotencyKey,
         string? RequestHash,
         TimeSpan Wait,
-        string? CorrelationId) : IWithUnitId;
+        string? CorrelationId,
+        string? TraceParent = null) : IWithUnitId;
 
     /// <summary>Asks for an <see cref="UnitSessionReplies.OperationState"/> (or <see cref="UnitSessionReplies.OperationUnknown"/>).</summary>
     public sealed record GetOperation(string UnitId, string OperationId) : IWithUnitId;

@@ -2,6 +2,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace HealthGateway.Gateway.Sessions;
@@ -28,7 +29,8 @@ public static class UnitSessionHosting
                     var directory = resolver.GetService<PatientDirectory>();
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
                     var settings = UnitSessionSettings.From(options);
-                    return unitId => UnitSessionActor.Props(unitId, directory, settings);
+                    var metrics = resolver.GetService<GatewayMetrics>();
+                    return unitId => UnitSessionActor.Props(unitId, directory, settings, metrics);
                 },
                 new UnitSessionMessageExtractor(maxShards),
                 new ShardOptions

@@ -8,6 +8,7 @@ namespace HealthGateway.Protocol.Frames;
 /// <paramref name="MessageId"/> is the idempotency key: the unit applies each id at most once.
 /// <paramref name="PrevSeq"/> is the seq of the write before this one in the unit's stream: a unit whose
 /// last applied seq is below it has missed a delivery and must wait for the resend instead of applying.
+/// <paramref name="TraceParent"/>/<paramref name="TraceState"/>: W3C Trace Context of the gateway's delivery span.
 /// </summary>
 public sealed record Deliver(
     long Seq,
@@ -17,12 +18,15 @@ public sealed record Deliver(
     DateTimeOffset ExpiresAt,
     JsonElement Payload,
     string? CorrelationId = null,
-    long? PrevSeq = null) : Frame
+    long? PrevSeq = null,
+    [property: JsonPropertyName("traceparent")] string? TraceParent = null,
+    [property: JsonPropertyName("tracestate")] string? TraceState = null) : Frame
 {
     public override string? Validate() =>
         (Seq <= 0 ? "'seq' must be > 0" : null)
         ?? (PrevSeq is { } prev && (prev < 0 || prev >= Seq) ? "'prevSeq' must be >= 0 and below 'seq'" : null)
-        ?? CheckId(MessageId, "messageId") ?? CheckId(Operation, "operation") ?? CheckId(PatientId, "patientId");
+        ?? CheckId(MessageId, "messageId") ?? CheckId(Operation, "operation") ?? CheckId(PatientId, "patientId")
+        ?? CheckTraceContext(TraceParent, TraceState);
 }
 
 /// <summary>

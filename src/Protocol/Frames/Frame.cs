@@ -26,4 +26,12 @@ public abstract record Frame
         string.IsNullOrWhiteSpace(value) ? $"'{field}' must not be empty"
         : value.Length > ProtocolConstants.MaxIdLength ? $"'{field}' is longer than {ProtocolConstants.MaxIdLength} characters"
         : null;
+
+    /// <summary>Trace context is optional and advisory: only its length is checked; a receiver ignores a value it cannot parse.</summary>
+    private protected static string? CheckTraceContext(string? traceParent, string? traceState) =>
+        traceParent is { Length: > ProtocolConstants.MaxTraceParentLength }
+            ? $"'traceparent' is longer than {ProtocolConstants.MaxTraceParentLength} characters"
+        : traceState is { Length: > ProtocolConstants.MaxTraceStateLength }
+            ? $"'tracestate' is longer than {ProtocolConstants.MaxTraceStateLength} characters"
+        : null;
 }

@@ -4,6 +4,7 @@ using HealthGateway.Protocol;
 using HealthGateway.UnitNode.Handlers;
 using HealthGateway.UnitNode.Options;
 using HealthGateway.UnitNode.Storage;
+using HealthGateway.UnitNode.Telemetry;
 using HealthGateway.UnitNode.Writes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,8 @@ internal sealed partial class GatewayClientService(
     GatewayConnectionStatus status,
     BearerTokenSource tokens,
     TimeProvider time,
-    ILogger<GatewayClientService> logger) : BackgroundService
+    ILogger<GatewayClientService> logger,
+    UnitNodeMetrics metrics) : BackgroundService
 {
     private enum AttemptResult { SessionEnded, ConnectFailed, Refused, Permanent }
 
@@ -136,7 +138,7 @@ internal sealed partial class GatewayClientService(
 
         var startedAt = time.GetTimestamp();
         SessionEnd end;
-        using (var session = new GatewaySession(socket, gateway, unit, store, outbox, outboxSignal, applier, dispatcher, status, time, logger))
+        using (var session = new GatewaySession(socket, gateway, unit, store, outbox, outboxSignal, applier, dispatcher, status, time, logger, metrics))
             end = await session.RunAsync(stoppingToken);
         var lasted = time.GetElapsedTime(startedAt);
 

@@ -7,6 +7,7 @@ using HealthGateway.Protocol.Frames;
 using HealthGateway.UnitNode.Handlers;
 using HealthGateway.UnitNode.Options;
 using HealthGateway.UnitNode.Storage;
+using HealthGateway.UnitNode.Telemetry;
 using HealthGateway.UnitNode.Writes;
 using Microsoft.Extensions.Logging;
 
@@ -35,6 +36,7 @@ internal sealed partial class GatewaySession : IDisposable
     private readonly GatewayConnectionStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly UnitNodeMetrics? _metrics;
 
     private readonly FrameReader _reader;
     private readonly FrameWriter _writer = new();
@@ -52,8 +54,9 @@ internal sealed partial class GatewaySession : IDisposable
 
     public GatewaySession(WebSocket socket, GatewayOptions options, UnitIdentity unit, UnitStore store, OutboxStore outbox,
         OutboxSignal outboxSignal, DeliveryApplier applier, RequestDispatcher dispatcher, GatewayConnectionStatus status,
-        TimeProvider time, ILogger logger)
+        TimeProvider time, ILogger logger, UnitNodeMetrics? metrics = null)
     {
+        _metrics = metrics;
         _socket = socket;
         _options = options;
         _unit = unit;
@@ -171,6 +174,12 @@ internal sealed partial class GatewaySession : IDisposable
 
     private async Task HandleRequestAsync(Request request, CancellationToken cancellationToken)
     {
+        // One id across gateway logs, unit logs and traces: the request's correlation id (the gateway's trace id).
+        using var scope = CorrelationScope(_logger, request.CorrelationId);
+        using var span = UnitNodeTracing.StartForFrame(UnitNodeTracing.RequestSpan, ActivityKind.Server, request.TraceParent, request.TraceState);
+        span?.SetTag(UnitNodeTracing.UnitIdTag, _unit.UnitId);
+        span?.SetTag(UnitNodeTracing.OperationTag, request.Operation);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // The deadline is on the gateway's clock; the allowance keeps a unit whose clock runs fast answering.
@@ -180,6 +189,11 @@ internal sealed partial class GatewaySession : IDisposable
                 return;
             }
             var reply = await _dispatcher.DispatchAsync(request, cancellationToken);
+            var status = StatusName(reply.Status);
+            // An operation this unit does not know is one tag value, whatever the gateway sent.
+            _metrics?.RequestHandled(reply.Status == ReplyStatus.Unsupported ? "other" : request.Operation, status, Stopwatch.GetElapsedTime(started));
+            span?.SetTag(UnitNodeTracing.OutcomeTag, status);
+            if (reply.Status == ReplyStatus.Error) span?.SetStatus(ActivityStatusCode.Error, reply.Error);
             var frame = _writer.TryEncode(reply)
                         ?? _writer.TryEncode(new Reply(request.Id, ReplyStatus.Error, Error: "the reply exceeds the frame size cap"))!;
             await _writer.EnqueueAsync(frame, cancellationToken);
@@ -216,14 +230,46 @@ internal sealed partial class GatewaySession : IDisposable
                     LogDeliveryHeld(_logger, _unit.UnitId, delivery.Seq, delivery.PrevSeq ?? 0);
                     continue; // not applied, not acked: the gateway resends from the missing one
                 }
-                var application = _applier.Apply(delivery);
-                LogApplication(delivery, application);
+                var application = ApplyTraced(delivery);
                 outcomes.Add(application.Outcome);
                 upToSeq = application.LastAppliedSeq;
             }
             if (outcomes.Count > 0) await _writer.EnqueueAsync(new Ack(upToSeq, outcomes.ToArray()), cancellationToken);
         }
     }
+
+    /// <summary>Applies one delivery inside its span (child of the gateway's delivery span) and correlation scope.</summary>
+    private DeliveryApplication ApplyTraced(Deliver delivery)
+    {
+        using var scope = CorrelationScope(_logger, delivery.CorrelationId);
+        using var span = UnitNodeTracing.StartForFrame(UnitNodeTracing.DeliverySpan, ActivityKind.Consumer, delivery.TraceParent, delivery.TraceState);
+        span?.SetTag(UnitNodeTracing.UnitIdTag, _unit.UnitId);
+        span?.SetTag(UnitNodeTracing.OperationTag, delivery.Operation);
+        span?.SetTag(UnitNodeTracing.SeqTag, delivery.Seq);
+        var application = _applier.Apply(delivery);
+        var outcome = application.Outcome.Status switch
+        {
+            OutcomeStatus.Applied => "applied",
+            OutcomeStatus.Rejected => "rejected",
+            _ => "expired",
+        };
+        _metrics?.DeliverySettled(outcome, application.WasDuplicate);
+        span?.SetTag(UnitNodeTracing.OutcomeTag, outcome);
+        LogApplication(delivery, application);
+        return application;
+    }
+
+    private static string StatusName(ReplyStatus status) => status switch
+    {
+        ReplyStatus.Ok => "ok",
+        ReplyStatus.NotFound => "not_found",
+        ReplyStatus.Invalid => "invalid",
+        ReplyStatus.Unsupported => "unsupported",
+        _ => "error",
+    };
+
+    private static readonly Func<ILogger, string?, IDisposable?> CorrelationScope =
+        LoggerMessage.DefineScope<string?>("CorrelationId:{CorrelationId}");
 
     private void LogApplication(Deliver delivery, DeliveryApplication application)
     {

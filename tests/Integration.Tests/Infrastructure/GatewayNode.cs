@@ -39,7 +39,9 @@ public sealed class GatewayNode : IAsyncDisposable
         int[]? seedPorts = null,
         IDictionary<string, string?>? settings = null,
         string? environment = null,
-        HttpMessageHandler? httpHandler = null)
+        HttpMessageHandler? httpHandler = null,
+        Action<IServiceCollection>? services = null,
+        bool waitReady = true)
     {
         var port = clusterPort ?? FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -61,10 +63,14 @@ public sealed class GatewayNode : IAsyncDisposable
 
         // Kestrel:Endpoints in settings (e.g. HTTPS) take the place of --urls.
         string[] args = environment is null ? ["--urls", "http://127.0.0.1:0"] : ["--urls", "http://127.0.0.1:0", "--environment", environment];
-        var app = GatewayApp.Build(args, b => b.Configuration.AddInMemoryCollection(config));
+        var app = GatewayApp.Build(args, b =>
+        {
+            b.Configuration.AddInMemoryCollection(config);
+            services?.Invoke(b.Services);
+        });
         await app.StartAsync();
         var node = new GatewayNode(app, dataDirectory, port, httpHandler);
-        await node.WaitReadyAsync();
+        if (waitReady) await node.WaitReadyAsync();
         return node;
     }
 

@@ -21,7 +21,7 @@ public sealed class UnitNodeHost : IAsyncDisposable
     public UnitStore Store => _host.Services.GetRequiredService<UnitStore>();
 
     public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -35,7 +35,7 @@ public sealed class UnitNodeHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
-        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(config));
+        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(config), services);
         await host.StartAsync();
         return new UnitNodeHost(host, unitId);
     }

@@ -21,7 +21,7 @@ public sealed class UnitUnderTest : IAsyncDisposable
     public OutboxStore Outbox => Host.Services.GetRequiredService<OutboxStore>();
 
     public static async Task<UnitUnderTest> StartAsync(FakeGateway gateway, TempDirectory directory, int seedPatients = 3,
-        IDictionary<string, string?>? overrides = null)
+        IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -36,7 +36,7 @@ public sealed class UnitUnderTest : IAsyncDisposable
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
 
-        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(settings));
+        var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(settings), services);
         await host.StartAsync();
         return new UnitUnderTest(host);
     }

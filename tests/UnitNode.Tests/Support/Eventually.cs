@@ -12,4 +12,22 @@ public static class Eventually
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Retries an assertion until it passes; after the timeout its last failure is thrown.</summary>
+    public static async Task AssertAsync(Func<Task> assertion, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
 }
