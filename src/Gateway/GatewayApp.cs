@@ -76,7 +76,6 @@ public static class GatewayApp
         app.UseRateLimiter(); // after authentication: limits are per caller
 
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
         app.MapGatewayApiDocs();
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions
         {

@@ -21,20 +21,33 @@ public static class OpsEndpoints
         var group = app.MapGroup("/api/v1/ops").RequireAuthorization(Policies.Admin)
             .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Ops");
 
-        group.MapGet("/cluster", (ClusterOps cluster) => TypedResults.Ok(cluster.View()));
-        group.MapPost("/cluster/leave", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "leave"));
-        group.MapPost("/cluster/down", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "down"));
-        group.MapPost("/cluster/down-unreachable", (ClusterOps cluster) => TypedResults.Ok(new DownedMembers(cluster.DownUnreachable())));
+        group.MapGet("/cluster", (ClusterOps cluster) => TypedResults.Ok(cluster.View()))
+            .WithName(OpsEndpointNames.Cluster).WithSummary("Cluster members with roles, status, reachability and the leader");
+        group.MapPost("/cluster/leave", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "leave"))
+            .WithName(OpsEndpointNames.Leave).WithSummary("Ask a member to leave gracefully (its shards hand off)")
+            .Produces<MemberActionResult>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/cluster/down", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "down"))
+            .WithName(OpsEndpointNames.Down).WithSummary("Mark a member down (for a node that is gone; its shards restart elsewhere)")
+            .Produces<MemberActionResult>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/cluster/down-unreachable", (ClusterOps cluster) => TypedResults.Ok(new DownedMembers(cluster.DownUnreachable())))
+            .WithName(OpsEndpointNames.DownUnreachable).WithSummary("Down every member this node sees as unreachable");
 
-        group.MapGet("/sharding/regions", (ShardingOps sharding) => WithinDeadline(async () => Results.Ok(await sharding.RegionsAsync())));
-        group.MapGet("/sharding/region-stats", (ShardingOps sharding) => WithinDeadline(async () => Results.Ok(await sharding.RegionStatsAsync())));
+        group.MapGet("/sharding/regions", (ShardingOps sharding) => WithinDeadline(async () => Results.Ok(await sharding.RegionsAsync())))
+            .WithName(OpsEndpointNames.Regions).WithSummary("Shard and entity counts per shard region and node")
+            .Produces<IReadOnlyList<ShardRegionView>>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/sharding/region-stats", (ShardingOps sharding) => WithinDeadline(async () => Results.Ok(await sharding.RegionStatsAsync())))
+            .WithName(OpsEndpointNames.RegionStats).WithSummary("Entities per shard, per region and node")
+            .Produces<IReadOnlyList<ShardRegionStatsView>>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/units", async (bool? offline, int? minBacklog, UnitOps units, CancellationToken ct) =>
-            TypedResults.Ok(await units.ListAsync(offline ?? false, minBacklog ?? 0, ct)));
+            TypedResults.Ok(await units.ListAsync(offline ?? false, minBacklog ?? 0, ct)))
+            .WithName(OpsEndpointNames.Units).WithSummary("Unit sessions: connection, node, backlog, deliveries and operations (sleeping sessions are not woken)");
         group.MapGet("/units/{unitId}", (string unitId, UnitOps units, CancellationToken ct) => WithinDeadline(async () =>
             unitId.Length <= MaxIdLength && await units.DetailAsync(unitId, ct) is { } detail
                 ? Results.Ok(detail)
-                : UnitNotFound(unitId)));
+                : UnitNotFound(unitId)))
+            .WithName(OpsEndpointNames.Unit).WithSummary("One unit session in detail, with the node and shard holding it (wakes the session)")
+            .Produces<UnitDetail>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/operations/{operationId}", async (string operationId, UnitOps units, IRequiredActor<UnitSessionRegion> region,
             CancellationToken ct) =>
@@ -52,9 +65,13 @@ public static class OpsEndpoints
                     "The unit's session did not answer in time (it may be recovering). Try again shortly.", 5);
             }
             return answer is OperationState state ? Results.Ok(OpsOperationView.From(state, unitId)) : Problems.OperationNotFound(operationId);
-        });
+        })
+        .WithName(OpsEndpointNames.Operation).WithSummary("Any operation, with who requested it and its unit")
+        .Produces<OpsOperationView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/events", (HttpContext http, ActorSystem system) => OpsEventStream.WriteAsync(http, system));
+        group.MapGet("/events", (HttpContext http, ActorSystem system) => OpsEventStream.WriteAsync(http, system))
+            .WithName(OpsEndpointNames.Events).WithSummary("Live Server-Sent Events: members up/left/removed/unreachable, units connected/disconnected/superseded")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return group;
     }
 

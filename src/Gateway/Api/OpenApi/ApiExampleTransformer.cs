@@ -17,8 +17,8 @@ internal sealed class ApiExampleTransformer : IOpenApiOperationTransformer
 
         if (example.Response is not null && operation.Responses is { } responses
             && responses.TryGetValue(example.ResponseStatus, out var response)
-            && response.Content is { } responseContent && responseContent.TryGetValue("application/json", out var body))
-            body.Example = example.Response.DeepClone();
+            && response.Content?.Values.FirstOrDefault() is { } body)
+            body.Example = example.Response.DeepClone(); // JSON, or the text of a stream
         return Task.CompletedTask;
     }
 }

@@ -1,64 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HealthGateway.Gateway.Sessions;
-using HealthGateway.Protocol.Contracts;
-using Contracts = HealthGateway.Protocol.Codec.ProtocolJsonContext;
+using System.Text.Json.Serialization.Metadata;
 
 namespace HealthGateway.Gateway.Api.OpenApi;
 
 /// <summary>
-/// One request and response example per endpoint, keyed by endpoint name. Built from the real contract types
-/// with the real serializers, so an example can never drift from what the API accepts and returns.
+/// One request and response example per endpoint, keyed by endpoint name. Built from the real types with the
+/// real serializers, so an example can never drift from what the API accepts and returns.
 /// </summary>
 public static class ApiExamples
 {
-    public sealed record Example(JsonNode? Request, string ResponseStatus, JsonNode? Response);
+    public static readonly IReadOnlyDictionary<string, ApiExample> ByEndpoint =
+        PatientApiExamples.All.Concat(Ops.OpsApiExamples.All).ToDictionary();
+}
 
-    private const string Patient = "p-gx5kp3j2v7ab";
-    // A date in the near future, so the write examples stay valid requests whenever the document is generated.
-    private static readonly DateTimeOffset Monday = NextMondayMorning(DateTimeOffset.UtcNow);
-
-    public static readonly IReadOnlyDictionary<string, Example> ByEndpoint = new Dictionary<string, Example>
-    {
-        [EndpointNames.ListAppointments] = new(null, "200", Node(new AppointmentList(Patient,
-            [new Appointment("a-4f1c9e", Patient, Monday, 30, "Dr. Ines Moreau", "Annual check-up", AppointmentStatus.Booked)]),
-            Contracts.Default.AppointmentList)),
-        [EndpointNames.ListInvoices] = new(null, "200", Node(new InvoiceList(Patient,
-            [new Invoice("i-77a0d2", Patient, DateOnly.FromDateTime(Monday.UtcDateTime.AddDays(-30)), 4500, "EUR", "Consultation", InvoiceStatus.Open)]),
-            Contracts.Default.InvoiceList)),
-        [EndpointNames.GetRecords] = new(null, "200", Node(new MedicalRecord(Patient,
-            [new Allergy("Penicillin", "Rash", "moderate")],
-            [new Condition("J45.909", "Asthma", new DateOnly(2019, 3, 14))],
-            [new Medication("Salbutamol inhaler", "100 µg as needed", new DateOnly(2019, 3, 14))],
-            [new Encounter(Monday.AddMonths(-2), "consultation", "Dr. Ines Moreau", "Asthma review; well controlled.")]),
-            Contracts.Default.MedicalRecord)),
-        [EndpointNames.BookAppointment] = new(
-            Node(new BookAppointmentRequest(Monday, 30, "Dr. Ines Moreau", "Annual check-up"), GatewayApiJsonContext.Default.BookAppointmentRequest),
-            "201", Operation(Protocol.Operations.BookAppointment, """{"appointmentId":"a-4f1c9e"}""")),
-        [EndpointNames.RescheduleAppointment] = new(
-            Node(new RescheduleAppointmentRequest(Monday.AddDays(2)), GatewayApiJsonContext.Default.RescheduleAppointmentRequest),
-            "200", Operation(Protocol.Operations.RescheduleAppointment, """{"appointmentId":"a-4f1c9e"}""")),
-        [EndpointNames.CancelAppointment] = new(null, "200", Operation(Protocol.Operations.CancelAppointment, """{"appointmentId":"a-4f1c9e"}""")),
-        [EndpointNames.PayInvoice] = new(
-            Node(new PayInvoiceRequest(4500, "EUR", "card-2026-11-26-0042"), GatewayApiJsonContext.Default.PayInvoiceRequest),
-            "201", Operation(Protocol.Operations.PayInvoice, """{"invoiceId":"i-77a0d2","status":"paid"}""")),
-        [EndpointNames.GetOperation] = new(null, "200", Operation(Protocol.Operations.PayInvoice, """{"invoiceId":"i-77a0d2","status":"paid"}""")),
-    };
-
-    private static DateTimeOffset NextMondayMorning(DateTimeOffset now)
-    {
-        var days = ((int)DayOfWeek.Monday - (int)now.DayOfWeek + 7) % 7;
-        return new DateTimeOffset(now.Date.AddDays(days == 0 ? 7 : days).AddHours(9).AddMinutes(30), TimeSpan.Zero);
-    }
-
-    private static JsonNode? Node<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        JsonSerializer.SerializeToNode(value, type);
-
-    private static JsonNode? Operation(string operation, string resultJson)
-    {
-        using var result = JsonDocument.Parse(resultJson);
-        return Node(new OperationView("9b2f0c4e1d7a4c1f8e3b5a6d7c8e9f01.unit-1", OperationStatus.Applied, operation, Patient,
-            Monday.AddDays(-10), Monday.AddDays(-3), Monday.AddDays(-10).AddSeconds(1), result.RootElement.Clone(), null),
-            GatewayApiJsonContext.Default.OperationView);
-    }
+/// <summary>An endpoint's example request (if it has a body) and the example answer for <paramref name="ResponseStatus"/>.</summary>
+public sealed record ApiExample(JsonNode? Request, string ResponseStatus, JsonNode? Response)
+{
+    public static JsonNode? Node<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToNode(value, type);
 }
