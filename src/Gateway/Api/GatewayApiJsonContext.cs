@@ -9,4 +9,5 @@ namespace HealthGateway.Gateway.Api;
 [JsonSerializable(typeof(BookAppointmentRequest))]
 [JsonSerializable(typeof(RescheduleAppointmentRequest))]
 [JsonSerializable(typeof(PayInvoiceRequest))]
+[JsonSerializable(typeof(Audit.AuditPage))]
 public sealed partial class GatewayApiJsonContext : JsonSerializerContext;

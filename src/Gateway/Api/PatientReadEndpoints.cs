@@ -1,3 +1,4 @@
+using HealthGateway.Gateway.Auth;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 
@@ -12,11 +13,14 @@ public static class PatientReadEndpoints
 
         var contracts = ProtocolJsonContext.Default;
         group.MapGet("/appointments", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId));
+            reads.ReadAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId))
+            .RequireScope(Scopes.AppointmentsRead);
         group.MapGet("/invoices", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList, i => i.PatientId));
+            reads.ReadAsync(http, patientId, Operations.ListInvoices, contracts.InvoiceList, i => i.PatientId))
+            .RequireScope(Scopes.BillingRead);
         group.MapGet("/records", (string patientId, HttpContext http, RoutedReads reads) =>
-            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId));
+            reads.ReadAsync(http, patientId, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId))
+            .RequireScope(Scopes.RecordsRead);
         return group;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HealthGateway.Gateway.Auth;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 
@@ -18,7 +19,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.BookAppointment, JsonSerializer.Serialize(contract, contracts.BookAppointment), createsResource: true);
-        });
+        }).RequireScope(Scopes.AppointmentsWrite);
 
         group.MapPut("/appointments/{appointmentId}", (string patientId, string appointmentId, RescheduleAppointmentRequest body, HttpContext http, WriteSubmitter writes) =>
         {
@@ -26,7 +27,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.RescheduleAppointment, JsonSerializer.Serialize(contract, contracts.RescheduleAppointment), createsResource: false);
-        });
+        }).RequireScope(Scopes.AppointmentsWrite);
 
         group.MapDelete("/appointments/{appointmentId}", (string patientId, string appointmentId, string? reason, HttpContext http, WriteSubmitter writes) =>
         {
@@ -34,7 +35,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.CancelAppointment, JsonSerializer.Serialize(contract, contracts.CancelAppointment), createsResource: false);
-        });
+        }).RequireScope(Scopes.AppointmentsWrite);
 
         group.MapPost("/invoices/{invoiceId}/payments", (string patientId, string invoiceId, PayInvoiceRequest body, HttpContext http, WriteSubmitter writes) =>
         {
@@ -42,7 +43,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.PayInvoice, JsonSerializer.Serialize(contract, contracts.PayInvoice), createsResource: true);
-        });
+        }).RequireScope(Scopes.BillingWrite);
 
         return group;
     }
