@@ -37,7 +37,8 @@ public sealed class GatewayNode : IAsyncDisposable
         string dataDirectory,
         int? clusterPort = null,
         int[]? seedPorts = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var port = clusterPort ?? FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -57,7 +58,11 @@ public sealed class GatewayNode : IAsyncDisposable
         for (var i = 0; i < seeds.Length; i++) config[$"Gateway:SeedNodes:{i}"] = $"akka.tcp://gateway@127.0.0.1:{seeds[i]}";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
 
-        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b => b.Configuration.AddInMemoryCollection(config));
+        var app = GatewayApp.Build(["--urls", "http://127.0.0.1:0"], b =>
+        {
+            b.Configuration.AddInMemoryCollection(config);
+            configure?.Invoke(b);
+        });
         await app.StartAsync();
         var node = new GatewayNode(app, dataDirectory, port);
         await node.WaitReadyAsync();
