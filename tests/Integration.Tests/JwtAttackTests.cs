@@ -22,7 +22,7 @@ public sealed class JwtAttackTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"));
+        _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), settings: new Dictionary<string, string?>().Grant("acme", PartnerSetup.AllScopes, "unit-a"));
         _key = DevSigningKey.LoadOrCreate(DevSigningKey.DefaultPath(_gateway.DataDirectory));
         _auth = _gateway.Services.GetRequiredService<AuthOptions>();
     }
@@ -141,6 +141,36 @@ public sealed class JwtAttackTests : IAsyncLifetime
         var impostor = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = _key.KeyId };
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWith(Token(key: impostor)));
     }
+
+    private Task<HttpStatusCode> PartnerStatusWith(object scope)
+    {
+        var claims = new Dictionary<string, object> { ["scope"] = scope };
+        return StatusWith(Token(d => d.Claims = claims, claims: [new Claim("sub", "acme"), new Claim("role", Roles.Partner)]));
+    }
+
+    [Fact]
+    public async Task A_partner_token_with_a_granted_scope_reaches_the_patient_check() =>
+        Assert.Equal(HttpStatusCode.NotFound, await PartnerStatusWith("appointments.read"));
+
+    [Fact]
+    public async Task A_partner_scope_claim_sent_as_an_array_is_ignored()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, await PartnerStatusWith(new[] { "appointments.read" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await PartnerStatusWith(new[] { "appointments.read", "billing.read" }));
+    }
+
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("appointments.*")]
+    [InlineData("appointments.read.all")]
+    [InlineData("APPOINTMENTS.READ")]
+    [InlineData("appointments.read,billing.read")]
+    public async Task Unknown_or_odd_scope_names_grant_nothing(string scope) =>
+        Assert.Equal(HttpStatusCode.Forbidden, await PartnerStatusWith(scope));
+
+    [Fact]
+    public async Task Unknown_scope_names_beside_a_known_one_are_ignored_not_fatal() =>
+        Assert.Equal(HttpStatusCode.NotFound, await PartnerStatusWith("root appointments.read *"));
 
     [Fact]
     public void A_gateway_outside_development_without_an_authority_refuses_to_start()
