@@ -5,7 +5,6 @@ using Akka.Cluster.Sharding;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Integration.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace HealthGateway.Integration.Tests;
 
@@ -219,58 +218,11 @@ public sealed class AuditTrailTests(AuditTrailTests.Fixture fixture) : IClassFix
             return await response.JsonAsync();
         }
 
-        private SqliteConnection Open()
-        {
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Path.Combine(Gateway.DataDirectory, "gateway.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false,
-            }.ToString());
-            connection.Open();
-            return connection;
-        }
+        public long LastAuditId() => GatewayDb.LastAuditId(Gateway.DataDirectory);
 
-        public long LastAuditId()
-        {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COALESCE(MAX(id), 0) FROM audit_log";
-            return (long)command.ExecuteScalar()!;
-        }
+        public IReadOnlyList<AuditEntry> AuditRowsAfter(long after) => GatewayDb.AuditRowsAfter(Gateway.DataDirectory, after);
 
-        public IReadOnlyList<AuditEntry> AuditRowsAfter(long after)
-        {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT id, status, correlation_id FROM audit_log WHERE id > $after ORDER BY id";
-            command.Parameters.AddWithValue("$after", after);
-            using var reader = command.ExecuteReader();
-            var rows = new List<AuditEntry>();
-            while (reader.Read())
-                rows.Add(new AuditEntry(reader.GetInt64(0), default, "", "", null, "", "", reader.GetInt32(1), reader.GetString(2), ""));
-            return rows;
-        }
-
-        /// <summary>Rows in every table of gateway.db but the audit log: journal, snapshots, directory, ...</summary>
-        public Dictionary<string, long> RowCountsExceptAudit()
-        {
-            using var connection = Open();
-            var tables = new List<string>();
-            using (var list = connection.CreateCommand())
-            {
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sqlite_sequence')";
-                using var reader = list.ExecuteReader();
-                while (reader.Read()) tables.Add(reader.GetString(0));
-            }
-            var counts = new Dictionary<string, long>();
-            foreach (var table in tables)
-            {
-                using var count = connection.CreateCommand();
-                count.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
-                counts[table] = (long)count.ExecuteScalar()!;
-            }
-            Assert.Contains("patient_directory", counts.Keys);
-            return counts;
-        }
+        public Dictionary<string, long> RowCountsExceptAudit() => GatewayDb.RowCountsExceptAudit(Gateway.DataDirectory);
 
         public async Task DisposeAsync()
         {

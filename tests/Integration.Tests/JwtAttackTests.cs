@@ -173,6 +173,40 @@ public sealed class JwtAttackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await PartnerStatusWith("root appointments.read *"));
 
     [Fact]
+    public async Task Attacks_leave_nothing_behind_but_one_anonymous_401_audit_row_each()
+    {
+        // The directory must hold a row (and the journal a table) so "unchanged" means something.
+        var (unit, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-a"), "unit-a");
+        await using (unit)
+        {
+            await unit.SendAsync(new HealthGateway.Protocol.Frames.EventBatch([new HealthGateway.Protocol.Frames.UnitEvent(1, "e1",
+                HealthGateway.Protocol.UnitEventKinds.PatientRegistered, Patient, DateTimeOffset.UtcNow)]));
+            Assert.IsType<HealthGateway.Protocol.Frames.Ack>(await unit.ReceiveAsync());
+        }
+        var tables = GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory);
+        var after = GatewayDb.LastAuditId(_gateway.DataDirectory);
+        var publicKeyPem = _key.ECDsa.ExportSubjectPublicKeyInfoPem();
+        var attacks = new[]
+        {
+            Token(key: new SymmetricSecurityKey(Encoding.UTF8.GetBytes(publicKeyPem)) { KeyId = _key.KeyId }, algorithm: SecurityAlgorithms.HmacSha256),
+            Token(d => { d.NotBefore = DateTime.UtcNow.AddMinutes(-10); d.IssuedAt = d.NotBefore; d.Expires = DateTime.UtcNow.AddMinutes(-5); }),
+            Token(d => d.Issuer = "https://evil.example/"),
+            Token(key: new ECDsaSecurityKey(_key.ECDsa) { KeyId = "../../etc/passwd" }),
+            Token(claims: [new Claim("sub", Patient), new Claim("role", Roles.Patient), new Claim("role", Roles.Partner)]),
+        };
+        foreach (var token in attacks)
+        {
+            var response = await _gateway.SendAsync(HttpMethod.Post, Path, token, WriteClient.Booking(DateTimeOffset.UtcNow.AddDays(3)));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Equal(tables, GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory));
+        var rows = GatewayDb.AuditRowsAfter(_gateway.DataDirectory, after);
+        Assert.Equal(attacks.Length, rows.Count);
+        Assert.All(rows, r => Assert.Equal(("anonymous", "", Patient, "appointments", "write", 401), (r.Role, r.Subject, r.PatientId, r.Resource, r.Action, r.Status)));
+    }
+
+    [Fact]
     public void A_gateway_outside_development_without_an_authority_refuses_to_start()
     {
         var error = Assert.Throws<InvalidOperationException>(() => HealthGateway.Gateway.GatewayApp.Build(["--environment", "Production"],
