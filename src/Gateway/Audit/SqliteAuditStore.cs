@@ -9,12 +9,19 @@ namespace HealthGateway.Gateway.Audit;
 /// </summary>
 public sealed class SqliteAuditStore : IAuditStore
 {
-    private readonly SqliteDatabase _database;
+    /// <summary>
+    /// How long an append waits for the database's write lock. Short, because requests wait for it: when another
+    /// writer holds the file (a stuck backup, a journal outage) audited requests fail with 503 in seconds rather
+    /// than hanging behind the 30 s default.
+    /// </summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly string _connectionString;
 
     public SqliteAuditStore(SqliteDatabase database)
     {
-        _database = database;
-        using var connection = _database.Open();
+        _connectionString = new SqliteConnectionStringBuilder(database.ConnectionString) { DefaultTimeout = (int)LockTimeout.TotalSeconds }.ToString();
+        using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
             CREATE TABLE IF NOT EXISTS audit_log (
@@ -42,7 +49,7 @@ public sealed class SqliteAuditStore : IAuditStore
 
     public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
-        await using var connection = _database.Open();
+        await using var connection = Open();
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         await using var insert = connection.CreateCommand();
         insert.Transaction = tx;
@@ -75,9 +82,16 @@ public sealed class SqliteAuditStore : IAuditStore
         await tx.CommitAsync(ct);
     }
 
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken ct)
     {
-        await using var connection = _database.Open();
+        await using var connection = Open();
         await using var select = connection.CreateCommand();
         // Only the filters given become SQL conditions, so each can use its index.
         var where = new List<string> { "id > $after" };
