@@ -113,6 +113,23 @@ public sealed class AuditTrailTests(AuditTrailTests.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_body_that_does_not_bind_is_400_and_still_leaves_its_row()
+    {
+        // Binding runs before endpoint filters, so this 400 precedes the access decision; it carries no data and is audited.
+        var after = fixture.LastAuditId();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/patients/{P1}/appointments")
+        {
+            Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", Gateway.UnitToken("unit-a"));
+        var response = await Gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var row = Assert.Single(fixture.AuditRowsAfter(after));
+        Assert.Equal(("unit", "unit-a", P1, "write", 400), (row.Role, row.Subject, row.PatientId, row.Action, row.Status));
+    }
+
+    [Fact]
     public async Task Body_and_query_fields_never_widen_access()
     {
         var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(100), TimeSpan.Zero);
