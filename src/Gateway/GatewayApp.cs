@@ -1,5 +1,6 @@
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
@@ -34,6 +35,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<WriteSubmitter>();
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UnitWriteLimiter>();
+        builder.Services.AddGatewayAudit();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayApiJsonContext.Default);
@@ -71,6 +73,7 @@ public static class GatewayApp
         app.UseGatewayTransportSecurity(); // HSTS + HTTPS redirection outside Development
         app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
         app.UseWebSockets();
+        app.UseMiddleware<AuditMiddleware>(); // before authentication: it also records 401s on patient routes
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: limits are per caller
@@ -87,6 +90,7 @@ public static class GatewayApp
         app.MapPatientReads();
         app.MapPatientWrites();
         app.MapOperations();
+        app.MapAudit();
         app.MapUnitSocket();
         app.MapOps();
         return app;

@@ -22,7 +22,7 @@ public sealed class JwtAttackTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"));
+        _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), settings: new Dictionary<string, string?>().Grant("acme", PartnerSetup.AllScopes, "unit-a"));
         _key = DevSigningKey.LoadOrCreate(DevSigningKey.DefaultPath(_gateway.DataDirectory));
         _auth = _gateway.Services.GetRequiredService<AuthOptions>();
     }
@@ -140,6 +140,70 @@ public sealed class JwtAttackTests : IAsyncLifetime
     {
         var impostor = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = _key.KeyId };
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWith(Token(key: impostor)));
+    }
+
+    private Task<HttpStatusCode> PartnerStatusWith(object scope)
+    {
+        var claims = new Dictionary<string, object> { ["scope"] = scope };
+        return StatusWith(Token(d => d.Claims = claims, claims: [new Claim("sub", "acme"), new Claim("role", Roles.Partner)]));
+    }
+
+    [Fact]
+    public async Task A_partner_token_with_a_granted_scope_reaches_the_patient_check() =>
+        Assert.Equal(HttpStatusCode.NotFound, await PartnerStatusWith("appointments.read"));
+
+    [Fact]
+    public async Task A_partner_scope_claim_sent_as_an_array_is_ignored()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, await PartnerStatusWith(new[] { "appointments.read" }));
+        Assert.Equal(HttpStatusCode.Forbidden, await PartnerStatusWith(new[] { "appointments.read", "billing.read" }));
+    }
+
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("appointments.*")]
+    [InlineData("appointments.read.all")]
+    [InlineData("APPOINTMENTS.READ")]
+    [InlineData("appointments.read,billing.read")]
+    public async Task Unknown_or_odd_scope_names_grant_nothing(string scope) =>
+        Assert.Equal(HttpStatusCode.Forbidden, await PartnerStatusWith(scope));
+
+    [Fact]
+    public async Task Unknown_scope_names_beside_a_known_one_are_ignored_not_fatal() =>
+        Assert.Equal(HttpStatusCode.NotFound, await PartnerStatusWith("root appointments.read *"));
+
+    [Fact]
+    public async Task Attacks_leave_nothing_behind_but_one_anonymous_401_audit_row_each()
+    {
+        // The directory must hold a row (and the journal a table) so "unchanged" means something.
+        var (unit, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-a"), "unit-a");
+        await using (unit)
+        {
+            await unit.SendAsync(new HealthGateway.Protocol.Frames.EventBatch([new HealthGateway.Protocol.Frames.UnitEvent(1, "e1",
+                HealthGateway.Protocol.UnitEventKinds.PatientRegistered, Patient, DateTimeOffset.UtcNow)]));
+            Assert.IsType<HealthGateway.Protocol.Frames.Ack>(await unit.ReceiveAsync());
+        }
+        var tables = GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory);
+        var after = GatewayDb.LastAuditId(_gateway.DataDirectory);
+        var publicKeyPem = _key.ECDsa.ExportSubjectPublicKeyInfoPem();
+        var attacks = new[]
+        {
+            Token(key: new SymmetricSecurityKey(Encoding.UTF8.GetBytes(publicKeyPem)) { KeyId = _key.KeyId }, algorithm: SecurityAlgorithms.HmacSha256),
+            Token(d => { d.NotBefore = DateTime.UtcNow.AddMinutes(-10); d.IssuedAt = d.NotBefore; d.Expires = DateTime.UtcNow.AddMinutes(-5); }),
+            Token(d => d.Issuer = "https://evil.example/"),
+            Token(key: new ECDsaSecurityKey(_key.ECDsa) { KeyId = "../../etc/passwd" }),
+            Token(claims: [new Claim("sub", Patient), new Claim("role", Roles.Patient), new Claim("role", Roles.Partner)]),
+        };
+        foreach (var token in attacks)
+        {
+            var response = await _gateway.SendAsync(HttpMethod.Post, Path, token, WriteClient.Booking(DateTimeOffset.UtcNow.AddDays(3)));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        Assert.Equal(tables, GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory));
+        var rows = GatewayDb.AuditRowsAfter(_gateway.DataDirectory, after);
+        Assert.Equal(attacks.Length, rows.Count);
+        Assert.All(rows, r => Assert.Equal(("anonymous", "", Patient, "appointments", "write", 401), (r.Role, r.Subject, r.PatientId, r.Resource, r.Action, r.Status)));
     }
 
     [Fact]

@@ -17,7 +17,9 @@ public sealed class ThrottlingTests : IAsyncLifetime
             ["RateLimits:PerCallerBurst"] = "5",
             ["RateLimits:WritesPerUnitPerSecond"] = "1",
             ["RateLimits:WritesPerUnitBurst"] = "3",
-        });
+            ["RateLimits:PartnerPerSecond"] = "10",
+            ["RateLimits:PartnerBurst"] = "10",
+        }.Grant("acme", "appointments.read", "unit-thr"));
 
     public async Task DisposeAsync()
     {
@@ -43,6 +45,21 @@ public sealed class ThrottlingTests : IAsyncLifetime
         // The other patient has its own bucket: not throttled by the flood.
         var other = await _gateway.GetAsync("/api/v1/patients/p-calm/appointments", _gateway.PatientToken("p-calm"));
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode); // unknown patient, but not 429
+    }
+
+    [Fact]
+    public async Task A_flooding_partner_has_its_own_limit_and_does_not_throttle_patients()
+    {
+        var partner = _gateway.PartnerToken("acme", "appointments.read");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++) statuses.Add((await _gateway.GetAsync("/api/v1/patients/p-any/appointments", partner)).StatusCode);
+
+        // The partner's bucket (10) is larger than a patient's (5): its first 10 pass, then it is throttled.
+        Assert.All(statuses.Take(10), s => Assert.NotEqual(HttpStatusCode.TooManyRequests, s));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await _gateway.GetAsync("/api/v1/patients/p-calm2/appointments", _gateway.PatientToken("p-calm2"))).StatusCode);
+        // Another partner client has its own bucket too.
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await _gateway.GetAsync("/api/v1/patients/p-any/appointments", _gateway.PartnerToken("other", "appointments.read"))).StatusCode);
     }
 
     [Fact]

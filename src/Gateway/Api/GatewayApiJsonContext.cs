@@ -19,4 +19,5 @@ namespace HealthGateway.Gateway.Api;
 [JsonSerializable(typeof(Ops.UnitDetail))]
 [JsonSerializable(typeof(Ops.OpsOperationView))]
 [JsonSerializable(typeof(Ops.OpsEvent))]
+[JsonSerializable(typeof(Audit.AuditPage))]
 public sealed partial class GatewayApiJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
@@ -11,21 +12,27 @@ namespace HealthGateway.Gateway.Api;
 
 public static class OperationEndpoints
 {
-    /// <summary><c>GET /api/v1/operations/{id}</c>: where a write stands. A patient sees only their own.</summary>
+    /// <summary>
+    /// <c>GET /api/v1/operations/{id}</c>: where a write stands. A patient sees the operations on its own data,
+    /// a partner (or granted admin) those it requested at its granted units; anything else looks like no operation.
+    /// </summary>
     public static RouteGroupBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/operations").RequireAuthorization(Policies.Patient)
+        var group = app.MapGroup("/api/v1/operations").RequireAuthorization(Policies.Caller)
+            .WithMetadata(AuditedEndpoint.Instance).AddEndpointFilter<AuditResultFilter>()
             .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Operations");
         group.MapGet("/{operationId}", async (string operationId, HttpContext http, IRequiredActor<UnitSessionRegion> region,
-            PatientDirectory directory, IOptions<GatewayOptions> options) =>
+            PatientDirectory directory, PatientAccessPolicy policy, IOptions<GatewayOptions> options) =>
         {
             if (operationId.Length > 200 || !OperationId.TryGetUnit(operationId, out var unitId))
                 return Problems.OperationNotFound(operationId);
 
-            // Only the caller's own unit is asked: a made-up unit id must not wake a session (and its recovery).
-            var patientId = http.User.FindFirst("sub")?.Value ?? "";
-            if (await directory.FindUnitAsync(patientId, http.RequestAborted) != unitId)
-                return Problems.OperationNotFound(operationId);
+            // Only a unit the caller may reach is asked: a made-up unit id must not wake a session (and its recovery).
+            switch (await policy.MayAskOperationUnitAsync(http.User, unitId, directory.FindUnitAsync, http.RequestAborted))
+            {
+                case AccessOutcome.Forbidden: return Problems.Forbidden("Not allowed", "This caller may not read operations.");
+                case AccessOutcome.Unauthenticated or AccessOutcome.NotFound: return Problems.OperationNotFound(operationId);
+            }
 
             object answer;
             try
@@ -37,9 +44,10 @@ public static class OperationEndpoints
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Operation status unavailable",
                     "The unit's session did not answer in time (it may be recovering). Try again shortly.", 5);
             }
-            if (answer is not OperationState state || state.PatientId != http.User.FindFirst("sub")?.Value)
-                return Problems.OperationNotFound(operationId); // another patient's operation looks like none
+            if (answer is not OperationState state || !PatientAccessPolicy.MaySeeOperation(http.User, state.PatientId, state.RequestedBy))
+                return Problems.OperationNotFound(operationId); // someone else's operation looks like none
 
+            if (http.Audit() is { } audit) audit.PatientId = state.PatientId;
             return TypedResults.Ok(OperationView.From(state));
         })
         .WithName(EndpointNames.GetOperation)

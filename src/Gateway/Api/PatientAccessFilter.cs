@@ -1,27 +1,55 @@
+using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Routing;
 using HealthGateway.Protocol;
 
 namespace HealthGateway.Gateway.Api;
 
 /// <summary>
-/// The one place that decides whether the caller may touch <c>{patientId}</c>: a patient only
-/// their own id. Anyone else's id answers 404, so a patient cannot probe which ids exist.
+/// The one gate of every <c>/api/v1/patients/{patientId}</c> endpoint: asks <see cref="PatientAccessPolicy"/>
+/// (with the scope the endpoint declares through <see cref="RequiredScope"/> metadata), answers denials
+/// (403 for the caller, 404 that looks like an unknown patient), and records the outcome in the audit
+/// trail before the response is written. If the audit record cannot be stored the answer is 503 and
+/// no patient data leaves. Body and query fields play no part: only the route's patient id counts.
 /// </summary>
-public sealed class PatientAccessFilter : IEndpointFilter
+public sealed class PatientAccessFilter(PatientAccessPolicy policy, PatientDirectory directory) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var patientId = http.GetRouteValue("patientId") as string ?? "";
         if (patientId.Length == 0 || patientId.Length > ProtocolConstants.MaxIdLength)
-            return Problems.BadRequest("Invalid patient id", $"A patient id has 1 to {ProtocolConstants.MaxIdLength} characters.");
+            return await AuditedAsync(http, Problems.BadRequest("Invalid patient id", $"A patient id has 1 to {ProtocolConstants.MaxIdLength} characters."));
 
-        var user = http.User;
-        if (user.IsInRole(Roles.Patient) && string.Equals(user.FindFirst("sub")?.Value, patientId, StringComparison.Ordinal))
+        var scope = http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.Scope;
+        var outcome = await policy.DecideAsync(http.User, patientId, scope, directory.FindUnitAsync, http.RequestAborted);
+        switch (outcome)
+        {
+            case AccessOutcome.Unauthenticated:
+                return await AuditedAsync(http, Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid bearer token is required."));
+            case AccessOutcome.Forbidden:
+                return await AuditedAsync(http, Problems.Forbidden("Not allowed",
+                    scope is null ? "This endpoint is for the patient only." : $"This caller may not use this endpoint (it needs scope '{scope}')."));
+            case AccessOutcome.NotFound:
+                return await AuditedAsync(http, Problems.PatientNotFound(patientId));
+        }
+
+        // Streams (WebSocket, SSE) run until the client leaves: the access is recorded when it starts.
+        if (http.WebSockets.IsWebSocketRequest || http.Request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            if (http.Audit() is { } audit && !await audit.RecordAsync(http.WebSockets.IsWebSocketRequest ? StatusCodes.Status101SwitchingProtocols : StatusCodes.Status200OK))
+                return AuditProblems.Unavailable();
             return await next(context);
+        }
 
-        return user.IsInRole(Roles.Patient)
-            ? Problems.PatientNotFound(patientId)
-            : Problems.Forbidden("Not allowed", "This role may not read patient data.");
+        return await AuditedAsync(http, await next(context));
+    }
+
+    /// <summary>Records the result's status, then hands the result on; 503 instead when the audit store failed.</summary>
+    public static async ValueTask<object?> AuditedAsync(HttpContext http, object? result)
+    {
+        if (http.Audit() is not { } audit) return result;
+        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
+        return await audit.RecordAsync(status) ? result : AuditProblems.Unavailable();
     }
 }

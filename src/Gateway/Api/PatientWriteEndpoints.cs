@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Auth;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 
@@ -19,7 +20,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.BookAppointment, JsonSerializer.Serialize(contract, contracts.BookAppointment), createsResource: true);
-        }).DescribeDurableWrite(EndpointNames.BookAppointment, "Book an appointment", createsResource: true);
+        }).RequireScope(Scopes.AppointmentsWrite).DescribeDurableWrite(EndpointNames.BookAppointment, "Book an appointment", createsResource: true);
 
         group.MapPut("/appointments/{appointmentId}", (string patientId, string appointmentId, RescheduleAppointmentRequest body, HttpContext http, WriteSubmitter writes) =>
         {
@@ -27,7 +28,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.RescheduleAppointment, JsonSerializer.Serialize(contract, contracts.RescheduleAppointment), createsResource: false);
-        }).DescribeDurableWrite(EndpointNames.RescheduleAppointment, "Move an appointment to another time", createsResource: false);
+        }).RequireScope(Scopes.AppointmentsWrite).DescribeDurableWrite(EndpointNames.RescheduleAppointment, "Move an appointment to another time", createsResource: false);
 
         group.MapDelete("/appointments/{appointmentId}", (string patientId, string appointmentId, string? reason, HttpContext http, WriteSubmitter writes) =>
         {
@@ -35,7 +36,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.CancelAppointment, JsonSerializer.Serialize(contract, contracts.CancelAppointment), createsResource: false);
-        }).DescribeDurableWrite(EndpointNames.CancelAppointment, "Cancel an appointment", createsResource: false);
+        }).RequireScope(Scopes.AppointmentsWrite).DescribeDurableWrite(EndpointNames.CancelAppointment, "Cancel an appointment", createsResource: false);
 
         group.MapPost("/invoices/{invoiceId}/payments", (string patientId, string invoiceId, PayInvoiceRequest body, HttpContext http, WriteSubmitter writes) =>
         {
@@ -43,7 +44,7 @@ public static class PatientWriteEndpoints
             return contract is null
                 ? Invalid(errors)
                 : writes.SubmitAsync(http, patientId, Operations.PayInvoice, JsonSerializer.Serialize(contract, contracts.PayInvoice), createsResource: true);
-        }).DescribeDurableWrite(EndpointNames.PayInvoice, "Pay an invoice", createsResource: true);
+        }).RequireScope(Scopes.BillingWrite).DescribeDurableWrite(EndpointNames.PayInvoice, "Pay an invoice", createsResource: true);
 
         return group;
     }

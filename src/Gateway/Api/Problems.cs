@@ -59,8 +59,10 @@ public static class Problems
         new ProblemResult(TypedResults.Problem(statusCode: status, title: title, detail: detail), retryAfterSeconds);
 
     /// <summary>A problem result that can also set Retry-After.</summary>
-    private sealed class ProblemResult(IResult inner, int? retryAfterSeconds) : IResult
+    private sealed class ProblemResult(IResult inner, int? retryAfterSeconds) : IResult, IStatusCodeHttpResult
     {
+        public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             if (retryAfterSeconds is { } seconds) httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

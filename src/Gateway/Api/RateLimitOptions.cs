@@ -16,6 +16,12 @@ public sealed class RateLimitOptions
     /// <summary>Requests one caller may send in a burst above the sustained rate.</summary>
     [Range(1, 1_000_000)] public int PerCallerBurst { get; set; } = 100;
 
+    /// <summary>Requests per second one partner client may sustain; unset: <see cref="PerCallerPerSecond"/>.</summary>
+    [Range(1, 1_000_000)] public int? PartnerPerSecond { get; set; }
+
+    /// <summary>A partner client's burst; unset: <see cref="PerCallerBurst"/>.</summary>
+    [Range(1, 1_000_000)] public int? PartnerBurst { get; set; }
+
     /// <summary>Writes per second all callers together may send to one unit.</summary>
     [Range(1, 1_000_000)] public int WritesPerUnitPerSecond { get; set; } = 500;
 

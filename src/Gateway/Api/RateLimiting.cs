@@ -15,11 +15,14 @@ public static class RateLimiting
         {
             options.AddPolicy(PerCaller, http =>
             {
-                var caller = $"{http.User.FindFirst("role")?.Value}:{http.User.FindFirst("sub")?.Value}";
+                var role = http.User.FindFirst("role")?.Value;
+                var caller = $"{role}:{http.User.FindFirst("sub")?.Value}";
+                // Partners serve many patients each, so they may have their own (usually higher) limit.
+                var partner = role == Auth.Roles.Partner;
                 return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
                 {
-                    TokenLimit = limits.PerCallerBurst,
-                    TokensPerPeriod = limits.PerCallerPerSecond,
+                    TokenLimit = partner ? limits.PartnerBurst ?? limits.PerCallerBurst : limits.PerCallerBurst,
+                    TokensPerPeriod = partner ? limits.PartnerPerSecond ?? limits.PerCallerPerSecond : limits.PerCallerPerSecond,
                     ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,

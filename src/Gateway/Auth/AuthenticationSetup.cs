@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HealthGateway.Gateway.Auth;
@@ -64,12 +65,26 @@ public static class AuthenticationSetup
                     var roles = context.Principal!.FindAll("role").Count();
                     if (roles != 1) context.Fail("a token must carry exactly one role");
                     else if (LifetimeOf(context.SecurityToken) > options.MaxTokenLifetime) context.Fail("token lifetime exceeds the maximum");
+                    else DropNonStringScope(context.SecurityToken, context.Principal!);
                     return Task.CompletedTask;
                 },
             };
         });
 
         return services.AddGatewayAuthorization();
+    }
+
+    /// <summary>
+    /// <c>scope</c> is one space-separated string. Sent as a JSON array (even of one element) it is ignored:
+    /// the caller then holds no scope at all, rather than whatever a lenient parser makes of it.
+    /// </summary>
+    private static void DropNonStringScope(SecurityToken token, System.Security.Claims.ClaimsPrincipal principal)
+    {
+        if (token is not Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt || !jwt.TryGetPayloadValue<object>("scope", out var raw) || raw is string)
+            return;
+        foreach (var identity in principal.Identities)
+            foreach (var claim in identity.FindAll("scope").ToList())
+                identity.TryRemoveClaim(claim);
     }
 
     private static TimeSpan LifetimeOf(SecurityToken token)
@@ -82,8 +97,18 @@ public static class AuthenticationSetup
 
     private static IServiceCollection AddGatewayAuthorization(this IServiceCollection services)
     {
+        services.AddOptions<AccessGrantOptions>()
+            .Configure<IConfiguration>((grants, configuration) =>
+            {
+                configuration.GetSection(AccessGrantOptions.PartnersSection).Bind(grants.Partners);
+                configuration.GetSection(AccessGrantOptions.AdminsSection).Bind(grants.Admins);
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AccessGrantOptions>, AccessGrantOptionsValidator>();
+        services.AddSingleton<PatientAccessPolicy>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Patient, p => p.RequireRole(Roles.Patient).RequireClaim("sub"))
+            .AddPolicy(Policies.Caller, p => p.RequireAuthenticatedUser().RequireClaim("sub"))
             .AddPolicy(Policies.Unit, p => p.RequireRole(Roles.Unit).RequireClaim("sub"))
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
         return services;

@@ -1,8 +1,9 @@
 namespace HealthGateway.Gateway.Auth;
 
 /// <summary>
-/// <c>mint-token --role patient --sub p-123 [--lifetime 01:00:00] [--scope a.read ...]</c> (a day is <c>1.00:00:00</c>):
-/// prints a dev token signed with the dev key of the configured data directory.
+/// <c>mint-token --role patient --sub p-123 [--lifetime 01:00:00] [--scope "appointments.read billing.read"]</c>
+/// (a day is <c>1.00:00:00</c>): prints a dev token signed with the dev key of the configured data directory.
+/// <c>--scope</c> takes space-separated names and may be repeated; unknown names are refused (the gateway would ignore them).
 /// Configuration keys (<c>--Gateway:DataDirectory</c>, <c>--Auth:Issuer</c>, ...) work as for the gateway.
 /// </summary>
 public static class MintTokenCommand
@@ -21,14 +22,19 @@ public static class MintTokenCommand
                 case "--role": role = value; i++; break;
                 case "--sub": subject = value; i++; break;
                 case "--lifetime": lifetime = TimeSpan.Parse(value ?? "", System.Globalization.CultureInfo.InvariantCulture); i++; break;
-                case "--scope": if (value is not null) scopes.Add(value); i++; break;
+                case "--scope": if (value is not null) scopes.AddRange(value.Split(' ', StringSplitOptions.RemoveEmptyEntries)); i++; break;
                 default: rest.Add(args[i]); break;
             }
         }
 
         if (role is null || subject is null || !Roles.All.Contains(role))
         {
-            Console.Error.WriteLine($"usage: mint-token --role <{string.Join('|', Roles.All)}> --sub <id> [--lifetime hh:mm:ss] [--scope s]...");
+            Console.Error.WriteLine($"usage: mint-token --role <{string.Join('|', Roles.All)}> --sub <id> [--lifetime hh:mm:ss] [--scope \"s1 s2\"]...");
+            return 2;
+        }
+        if (scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } unknown)
+        {
+            Console.Error.WriteLine($"unknown scope '{unknown}'; known: {string.Join(' ', Scopes.All)}");
             return 2;
         }
 
@@ -51,7 +57,7 @@ public static class MintTokenCommand
         }
         var gateway = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         var key = DevSigningKey.LoadOrCreate(options.DevSigningKeyPath ?? DevSigningKey.DefaultPath(gateway.DataDirectory));
-        Console.WriteLine(new TokenIssuer(key, options).Mint(role, subject, lifetime, scopes));
+        Console.WriteLine(new TokenIssuer(key, options).Mint(role, subject, lifetime, scopes.Distinct()));
         return 0;
     }
 }

@@ -15,6 +15,8 @@ public static class Roles
 public static class Policies
 {
     public const string Patient = "patient";
+    /// <summary>Any valid token with a subject; what it may do is decided by <see cref="PatientAccessPolicy"/>.</summary>
+    public const string Caller = "caller";
     public const string Unit = "unit";
     public const string Admin = "admin";
 }

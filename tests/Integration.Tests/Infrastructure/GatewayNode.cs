@@ -41,7 +41,8 @@ public sealed class GatewayNode : IAsyncDisposable
         string? environment = null,
         HttpMessageHandler? httpHandler = null,
         Action<IServiceCollection>? services = null,
-        bool waitReady = true)
+        bool waitReady = true,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var port = clusterPort ?? FreePort.Next();
         var config = new Dictionary<string, string?>
@@ -67,6 +68,7 @@ public sealed class GatewayNode : IAsyncDisposable
         {
             b.Configuration.AddInMemoryCollection(config);
             services?.Invoke(b.Services);
+            configure?.Invoke(b);
         });
         await app.StartAsync();
         var node = new GatewayNode(app, dataDirectory, port, httpHandler);

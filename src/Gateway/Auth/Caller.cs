@@ -1,0 +1,24 @@
+using System.Security.Claims;
+
+namespace HealthGateway.Gateway.Auth;
+
+/// <summary>Who is calling, as the audit trail and the access policy name it: role + subject, or anonymous.</summary>
+public sealed record Caller(string Role, string Subject)
+{
+    public const string AnonymousRole = "anonymous";
+
+    public static readonly Caller Anonymous = new(AnonymousRole, "");
+
+    public bool IsAuthenticated => Role != AnonymousRole;
+
+    /// <summary>How a write records who asked for it (<c>role:sub</c>); the operation endpoint compares against it.</summary>
+    public string RequestedBy => $"{Role}:{Subject}";
+
+    public static Caller From(ClaimsPrincipal user)
+    {
+        if (user.Identity?.IsAuthenticated != true) return Anonymous;
+        var role = user.FindFirst("role")?.Value;
+        var subject = user.FindFirst("sub")?.Value;
+        return string.IsNullOrEmpty(role) || string.IsNullOrEmpty(subject) ? Anonymous : new Caller(role, subject);
+    }
+}
