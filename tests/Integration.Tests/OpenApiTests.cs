@@ -33,7 +33,7 @@ public sealed class OpenApiTests : IAsyncLifetime
         _gateway.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(m => ("/" + e.RoutePattern.RawText!.TrimStart('/'), m.ToLowerInvariant(), e)));
+                .Select(m => ("/" + e.RoutePattern.RawText!.Trim('/'), m.ToLowerInvariant(), e)));
 
     private JsonObject Operation(string path, string method) =>
         _document["paths"]?[path]?[method]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"{method} {path} is not in the OpenAPI document");

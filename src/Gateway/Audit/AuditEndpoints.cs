@@ -15,7 +15,7 @@ public static class AuditEndpoints
     {
         var group = app.MapGroup("/api/v1/audit").RequireAuthorization(Policies.Admin)
             .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Audit");
-        group.MapGet("/", async (HttpContext http, IAuditStore store) =>
+        group.MapGet("", async (HttpContext http, IAuditStore store) =>
         {
             var q = http.Request.Query;
             if (q.Keys.FirstOrDefault(k => !KnownParameters.Contains(k)) is { } unknown)

@@ -71,7 +71,7 @@ public static class OpsEndpoints
 
         group.MapGet("/events", (HttpContext http, ActorSystem system) => OpsEventStream.WriteAsync(http, system))
             .WithName(OpsEndpointNames.Events).WithSummary("Live Server-Sent Events: members up/left/removed/unreachable, units connected/disconnected/superseded")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
         return group;
     }
 
