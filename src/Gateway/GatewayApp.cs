@@ -3,6 +3,7 @@ using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -68,6 +69,7 @@ public static class GatewayApp
         app.MapPatientReads();
         app.MapPatientWrites();
         app.MapOperations();
+        app.MapPatientEvents();
         app.MapUnitSocket();
         return app;
     }

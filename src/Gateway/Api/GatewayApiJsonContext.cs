@@ -9,4 +9,7 @@ namespace HealthGateway.Gateway.Api;
 [JsonSerializable(typeof(BookAppointmentRequest))]
 [JsonSerializable(typeof(RescheduleAppointmentRequest))]
 [JsonSerializable(typeof(PayInvoiceRequest))]
+[JsonSerializable(typeof(Push.PatientStreamEvent))]
+[JsonSerializable(typeof(Push.ResetData))]
+[JsonSerializable(typeof(Push.UnitChangeData))]
 public sealed partial class GatewayApiJsonContext : JsonSerializerContext;

@@ -5,6 +5,7 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
 using LinqToDB;
@@ -46,8 +47,10 @@ public static class GatewayAkka
                     connectionString: database.ConnectionString,
                     providerName: ProviderName.SQLiteMS,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
+                .WithPatientFeeds()
                 .WithUnitSessions()
                 .WithUnitConnections()
+                .WithPatientStreams()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])
                 .WithAkkaClusterReadinessCheck(HealthStatus.Unhealthy, [HealthTags.Ready])
                 .AddStartup((system, _) =>

@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Routing;
 using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
 using static HealthGateway.Gateway.Sessions.UnitSessionEvents;
@@ -49,9 +50,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private ICancelable? _ackWatchdog;
     private long _settledAtLastCheck;
     private readonly HashSet<long> _settling = [];
+    // Patients' live feeds (fire-and-forget notifications, sent only once the change is durable here).
+    private readonly IActorRef _patientFeeds;
+    private long _deliveryNotifiedUpTo;
 
-    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings)
+    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings, IActorRef? patientFeeds = null)
     {
+        _patientFeeds = patientFeeds ?? ActorRefs.Nobody;
         _unitId = unitId;
         _directory = directory;
         _settings = settings;
@@ -106,8 +111,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     public override string PersistenceId => $"unit-session-{_unitId}";
 
-    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings) =>
-        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings));
+    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, IActorRef? patientFeeds = null) =>
+        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings, patientFeeds));
 
     // --- connections ----------------------------------------------------------------------
 
@@ -218,6 +223,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             Unreserve(e.Write);
             _state.Apply(e);
             OnDurable(e.Write.OperationId);
+            NotifyPatient(e.Write.OperationId);
             DeliverMore();
             MaybeSnapshot();
         });
@@ -267,6 +273,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
                 _settling.Remove(s.Seq);
                 if (s.Seq <= _sentUpTo && _inFlight > 0) _inFlight--;
                 if (_state.Finished(s.OperationId) is not null) ReplyToWaiters(s.OperationId, finalOnly: false);
+                NotifyPatient(s.OperationId);
             }
             DeliverMore();
             MaybeSnapshot();
@@ -294,6 +301,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _sentUpTo = batch[^1].Seq;
         _inFlight += batch.Count;
         _connection.Tell(new Deliveries(_unitId, _state.Epoch, batch));
+        foreach (var item in batch.Where(i => i.Seq > _deliveryNotifiedUpTo)) NotifyPatient(item.MessageId);
+        _deliveryNotifiedUpTo = Math.Max(_deliveryNotifiedUpTo, _sentUpTo);
     }
 
     private void ResetAckWatchdog()
@@ -320,6 +329,12 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             DeliverMore();
         }
         _settledAtLastCheck = _state.LastSettledSeq;
+    }
+
+    /// <summary>Tells the patient's feed where an operation stands now (called once the state is durable).</summary>
+    private void NotifyPatient(string operationId)
+    {
+        if (StateOf(operationId) is { } state) _patientFeeds.Tell(PatientNotifications.OperationStatus(state, DateTimeOffset.UtcNow));
     }
 
     private OperationState? StateOf(string operationId)
@@ -435,6 +450,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         {
             _state.Apply(e);
             _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq));
+            foreach (var change in applied.Unseen)
+                if (PatientNotifications.UnitChange(change) is { } publish) _patientFeeds.Tell(publish);
             _applyingChanges = false;
             MaybeSnapshot();
             ApplyNextChanges();

@@ -1,6 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Routing;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,9 @@ public static class UnitSessionHosting
                     var directory = resolver.GetService<PatientDirectory>();
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
                     var settings = UnitSessionSettings.From(options);
-                    return unitId => UnitSessionActor.Props(unitId, directory, settings);
+                    // Without the feed region (tests) sessions publish nowhere.
+                    var feeds = registry.TryGet<PatientFeedRegion>(out var region) ? region : null;
+                    return unitId => UnitSessionActor.Props(unitId, directory, settings, feeds);
                 },
                 new UnitSessionMessageExtractor(maxShards),
                 new ShardOptions
