@@ -66,7 +66,7 @@ public sealed class PatientFeedActor : ReceiveActor
     {
         if (!_subscribers.Contains(subscribe.Subscriber) && _subscribers.Count >= _settings.MaxSubscribers)
         {
-            Sender.Tell(new SubscriptionRefused(_patientId, _settings.MaxSubscribers));
+            subscribe.Subscriber.Tell(new SubscriptionRefused(_patientId, _settings.MaxSubscribers));
             return;
         }
         if (_subscribers.Add(subscribe.Subscriber)) Context.Watch(subscribe.Subscriber);
