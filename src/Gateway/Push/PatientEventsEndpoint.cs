@@ -140,7 +140,16 @@ public static class PatientEventsEndpoint
             });
             // Patients only listen: the first thing they send (a close, or anything else) ends the stream.
             var inbound = FirstInboundAsync(socket);
-            var ended = await PumpAsync(e => socket.SendAsync(Encoding.UTF8.GetBytes(e.Json).AsMemory(), WebSocketMessageType.Text, true, _abort.Token), inbound, keepAlive: null);
+            bool ended;
+            try
+            {
+                ended = await PumpAsync(e => socket.SendAsync(Encoding.UTF8.GetBytes(e.Json).AsMemory(), WebSocketMessageType.Text, true, _abort.Token), inbound, keepAlive: null);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                socket.Abort(); // the client vanished mid-send, or a send was stuck past the grace period
+                return;
+            }
 
             var (code, reason) = inbound.IsCompleted
                 ? inbound.Result == WebSocketMessageType.Close
@@ -155,7 +164,7 @@ public static class PatientEventsEndpoint
                 // Wait (within the grace period) for the client's close, so it sees the code before the TCP close.
                 await inbound.WaitAsync(_settings.PatientStreamCloseGrace);
             }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException)
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
             {
                 socket.Abort();
             }
@@ -178,9 +187,9 @@ public static class PatientEventsEndpoint
                 var (code, reason) = CloseReason(ended);
                 if (code is not null) await WriteAsync(body, $": closing ({code}): {reason}\n\n");
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or IOException)
             {
-                http.Abort(); // a write stuck past the grace period: drop the connection
+                http.Abort(); // a write stuck past the grace period, or the client vanished: drop the connection
             }
         }
 
@@ -201,7 +210,7 @@ public static class PatientEventsEndpoint
                     canRead = null;
                     while (!_stop.IsCancellationRequested && _reader.TryRead(out var next)) await send(next);
                 }
-                else if (woke == idle && keepAlive is not null) await keepAlive();
+                else if (woke == idle && idle.IsCompletedSuccessfully && keepAlive is not null) await keepAlive();
                 else if (woke == inbound) return false;
             }
             return false;
