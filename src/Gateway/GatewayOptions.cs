@@ -93,7 +93,7 @@ public sealed class GatewayOptions
     [Range(1, 10_000)] public int PatientFeedWindow { get; set; } = 256;
 
     /// <summary>Events older than this are not replayed on resume; an idle feed without subscribers leaves memory after it.</summary>
-    public TimeSpan PatientFeedMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan PatientFeedMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Open event streams per patient, over all gateway nodes; one more answers 429.</summary>
     [Range(1, 100)] public int PatientStreamsPerPatient { get; set; } = 5;
@@ -102,10 +102,10 @@ public sealed class GatewayOptions
     [Range(1, 10_000)] public int PatientStreamBuffer { get; set; } = 64;
 
     /// <summary>WebSocket ping / SSE comment interval on an idle event stream.</summary>
-    public TimeSpan PatientStreamKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan PatientStreamKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a closing event stream may take to send its close before the connection is aborted.</summary>
-    public TimeSpan PatientStreamCloseGrace { get; set; } = TimeSpan.FromSeconds(5);
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan PatientStreamCloseGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     public string DatabasePath => Path.Combine(DataDirectory, "gateway.db");
 }
