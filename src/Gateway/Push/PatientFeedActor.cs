@@ -25,6 +25,11 @@ public sealed class PatientFeedActor : ReceiveActor
     private readonly LinkedList<(FeedEvent Event, DateTimeOffset Received)> _window = new();
     private readonly HashSet<IActorRef> _subscribers = [];
     private long _lastSeq;
+    // Until a stream subscribes, no client can hold an id of this incarnation: events are neither numbered nor kept.
+    private bool _everSubscribed;
+
+    /// <summary>A feed nobody subscribed to leaves memory after this (or MaxAge, if shorter): it holds nothing.</summary>
+    public static readonly TimeSpan UnsubscribedIdle = TimeSpan.FromMinutes(1);
 
     public PatientFeedActor(string patientId, PatientFeedSettings settings, TimeProvider? clock = null)
     {
@@ -53,6 +58,7 @@ public sealed class PatientFeedActor : ReceiveActor
 
     private void OnPublish(Publish publish)
     {
+        if (!_everSubscribed) return;
         var seq = ++_lastSeq;
         var id = new FeedEventId(_incarnation, seq).ToString();
         var feedEvent = Serialize(seq, id, publish.Type, publish.At, publish.DataJson);
@@ -70,6 +76,7 @@ public sealed class PatientFeedActor : ReceiveActor
             return;
         }
         if (_subscribers.Add(subscribe.Subscriber)) Context.Watch(subscribe.Subscriber);
+        _everSubscribed = true;
         UpdatePassivation();
         TrimOld();
         var replay = subscribe.LastEventId is null ? [] : ReplayAfter(subscribe.LastEventId);
@@ -106,7 +113,10 @@ public sealed class PatientFeedActor : ReceiveActor
         while (_window.First is { } first && first.Value.Received < oldest) _window.RemoveFirst();
     }
 
-    private void UpdatePassivation() => Context.SetReceiveTimeout(_subscribers.Count == 0 ? _settings.MaxAge : null);
+    private void UpdatePassivation() => Context.SetReceiveTimeout(
+        _subscribers.Count > 0 ? null
+        : _everSubscribed ? _settings.MaxAge
+        : UnsubscribedIdle < _settings.MaxAge ? UnsubscribedIdle : _settings.MaxAge);
 
     private static FeedEvent Serialize(long seq, string id, string type, DateTimeOffset at, string dataJson)
     {

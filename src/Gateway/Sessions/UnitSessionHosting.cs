@@ -29,7 +29,7 @@ public static class UnitSessionHosting
                     var directory = resolver.GetService<PatientDirectory>();
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
                     var settings = UnitSessionSettings.From(options);
-                    // Without the feed region (tests) sessions publish nowhere.
+                    // A host that does not register the feed region: sessions publish nowhere.
                     var feeds = registry.TryGet<PatientFeedRegion>(out var region) ? region : null;
                     return unitId => UnitSessionActor.Props(unitId, directory, settings, feeds);
                 },

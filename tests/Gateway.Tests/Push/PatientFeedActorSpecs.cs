@@ -71,9 +71,25 @@ public sealed class PatientFeedActorSpecs() : TestKit("akka.loglevel = WARNING")
     }
 
     [Fact]
+    public void Events_before_the_first_subscriber_are_not_kept_since_no_client_can_resume_from_them()
+    {
+        var feed = Feed();
+        feed.Tell(Event(1));
+        feed.Tell(Event(2));
+
+        var subscribed = SubscribeWith(feed, CreateTestProbe(), null);
+
+        Assert.True(FeedEventId.TryParse(subscribed.Position, out var position));
+        Assert.Equal(0, position.Seq);
+        Assert.Empty(subscribed.Replay);
+        Assert.Empty(SubscribeWith(feed, CreateTestProbe(), subscribed.Position).Replay);
+    }
+
+    [Fact]
     public void Resuming_from_the_latest_id_replays_nothing()
     {
         var feed = Feed();
+        SubscribeWith(feed, CreateTestProbe(), null);
         feed.Tell(Event(1));
         var position = SubscribeWith(feed, CreateTestProbe(), null).Position;
 
@@ -103,11 +119,13 @@ public sealed class PatientFeedActorSpecs() : TestKit("akka.loglevel = WARNING")
     public void An_id_of_an_earlier_incarnation_or_a_made_up_id_gets_reset()
     {
         var before = Feed();
+        SubscribeWith(before, CreateTestProbe(), null);
         before.Tell(Event(1));
         var oldPosition = SubscribeWith(before, CreateTestProbe(), null).Position;
         Sys.Stop(before);
 
         var restarted = Feed(); // same patient, new incarnation: its numbering starts again
+        SubscribeWith(restarted, CreateTestProbe(), null);
         restarted.Tell(Event(1));
 
         foreach (var id in new[] { oldPosition, "not-an-id", "x", "abc-99999" })
