@@ -6,6 +6,7 @@ using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Ops;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Gateway.Transport;
 using HealthGateway.Gateway.Telemetry;
@@ -91,6 +92,7 @@ public static class GatewayApp
         app.MapPatientWrites();
         app.MapOperations();
         app.MapAudit();
+        app.MapPatientEvents();
         app.MapUnitSocket();
         app.MapOps();
         return app;

@@ -89,5 +89,23 @@ public sealed class GatewayOptions
     /// <summary>Largest REST request body accepted (413 beyond).</summary>
     [Range(1024, 10 * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Events each patient's live feed keeps for resuming clients (older ones answer <c>reset</c>).</summary>
+    [Range(1, 10_000)] public int PatientFeedWindow { get; set; } = 256;
+
+    /// <summary>Events older than this are not replayed on resume; an idle feed without subscribers leaves memory after it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan PatientFeedMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Open event streams per patient, over all gateway nodes; one more answers 429.</summary>
+    [Range(1, 100)] public int PatientStreamsPerPatient { get; set; } = 5;
+
+    /// <summary>Events queued towards one stream; a client that lets this many pile up is closed (1008), not buffered.</summary>
+    [Range(1, 10_000)] public int PatientStreamBuffer { get; set; } = 64;
+
+    /// <summary>WebSocket ping / SSE comment interval on an idle event stream.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan PatientStreamKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a closing event stream may take to send its close before the connection is aborted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan PatientStreamCloseGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     public string DatabasePath => Path.Combine(DataDirectory, "gateway.db");
 }

@@ -20,4 +20,7 @@ namespace HealthGateway.Gateway.Api;
 [JsonSerializable(typeof(Ops.OpsOperationView))]
 [JsonSerializable(typeof(Ops.OpsEvent))]
 [JsonSerializable(typeof(Audit.AuditPage))]
+[JsonSerializable(typeof(Push.PatientStreamEvent))]
+[JsonSerializable(typeof(Push.ResetData))]
+[JsonSerializable(typeof(Push.UnitChangeData))]
 public sealed partial class GatewayApiJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Ops;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
 using LinqToDB;
@@ -48,9 +49,11 @@ public static class GatewayAkka
                     providerName: ProviderName.SQLiteMS,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
                 .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
+                .WithPatientFeeds()
                 .WithUnitSessions()
                 .WithUnitConnections()
                 .WithUnitSessionIndex()
+                .WithPatientStreams()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])
                 .WithAkkaClusterReadinessCheck(HealthStatus.Unhealthy, [HealthTags.Ready])
                 .AddStartup((system, _) =>

@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.Persistence;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Ops;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Telemetry;
 using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
@@ -58,9 +59,14 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     // Ops: keeps this node's session index current (throttled) and publishes connect/disconnect events.
     private readonly UnitSessionIndexReporter _opsIndex;
     private DateTimeOffset? _lastSeen;
+    // Patients' live feeds (fire-and-forget notifications, sent only once the change is durable here).
+    private readonly IActorRef _patientFeeds;
+    private long _deliveryNotifiedUpTo;
 
-    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null)
+    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
+        IActorRef? patientFeeds = null)
     {
+        _patientFeeds = patientFeeds ?? ActorRefs.Nobody;
         _unitId = unitId;
         _metrics = metrics;
         _directory = directory;
@@ -120,8 +126,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     public override string PersistenceId => $"unit-session-{_unitId}";
 
-    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null) =>
-        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings, metrics));
+    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
+        IActorRef? patientFeeds = null) =>
+        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings, metrics, patientFeeds));
 
     // --- connections ----------------------------------------------------------------------
 
@@ -257,6 +264,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _metrics?.WritePersisted(e.Write.Operation);
             ReportMetrics();
             OnDurable(e.Write.OperationId);
+            NotifyPatient(e.Write.OperationId);
             DeliverMore();
             MaybeSnapshot();
         });
@@ -308,6 +316,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
                 _settling.Remove(s.Seq);
                 if (s.Seq <= _sentUpTo && _inFlight > 0) _inFlight--;
                 if (_state.Finished(s.OperationId) is not null) ReplyToWaiters(s.OperationId, finalOnly: false);
+                NotifyPatient(s.OperationId);
             }
             DeliverMore();
             MaybeSnapshot();
@@ -342,6 +351,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _sentUpTo = batch[^1].Seq;
         _inFlight += batch.Count;
         _connection.Tell(new Deliveries(_unitId, _state.Epoch, batch));
+        foreach (var item in batch.Where(i => i.Seq > _deliveryNotifiedUpTo)) NotifyPatient(item.MessageId);
+        _deliveryNotifiedUpTo = Math.Max(_deliveryNotifiedUpTo, _sentUpTo);
     }
 
     private void ResetAckWatchdog()
@@ -368,6 +379,12 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             DeliverMore();
         }
         _settledAtLastCheck = _state.LastSettledSeq;
+    }
+
+    /// <summary>Tells the patient's feed where an operation stands now (called once the state is durable).</summary>
+    private void NotifyPatient(string operationId)
+    {
+        if (StateOf(operationId) is { } state) _patientFeeds.Tell(PatientNotifications.OperationStatus(state, DateTimeOffset.UtcNow));
     }
 
     private OperationState? StateOf(string operationId)
@@ -483,6 +500,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         {
             _state.Apply(e);
             _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq));
+            foreach (var change in applied.Unseen)
+                if (PatientNotifications.UnitChange(change) is { } publish) _patientFeeds.Tell(publish);
             _applyingChanges = false;
             MaybeSnapshot();
             ApplyNextChanges();

@@ -1,6 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,9 @@ public static class UnitSessionHosting
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
                     var settings = UnitSessionSettings.From(options);
                     var metrics = resolver.GetService<GatewayMetrics>();
-                    return unitId => UnitSessionActor.Props(unitId, directory, settings, metrics);
+                    // A host that does not register the feed region: sessions publish nowhere.
+                    var feeds = registry.TryGet<PatientFeedRegion>(out var region) ? region : null;
+                    return unitId => UnitSessionActor.Props(unitId, directory, settings, metrics, feeds);
                 },
                 new UnitSessionMessageExtractor(maxShards),
                 new ShardOptions
