@@ -23,7 +23,20 @@ public static class PatientEventsEndpoint
     public static RouteGroupBuilder MapPatientEvents(this IEndpointRouteBuilder app)
     {
         var group = app.MapPatientGroup();
-        group.MapGet("/events", StreamAsync).WithName("PatientEvents");
+        group.MapGet("/events", StreamAsync)
+            .WithName(PushApiExamples.EndpointName)
+            .WithSummary("The patient's live events (operation status, appointment/invoice/record changes) as SSE or WebSocket")
+            .WithDescription("""
+                Send `Accept: text/event-stream` for Server-Sent Events, or open a WebSocket on the same URL. Resume with
+                `Last-Event-ID` (SSE) or `?lastEventId=` (WebSocket); an id the gateway no longer holds yields one `reset`
+                event: fetch the current state, then carry on. See docs/push.md.
+                """)
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -11,7 +11,7 @@ namespace HealthGateway.Gateway.Api.OpenApi;
 public static class ApiExamples
 {
     public static readonly IReadOnlyDictionary<string, ApiExample> ByEndpoint =
-        PatientApiExamples.All.Concat(Ops.OpsApiExamples.All).Concat(Audit.AuditApiExamples.All).ToDictionary();
+        PatientApiExamples.All.Concat(Ops.OpsApiExamples.All).Concat(Audit.AuditApiExamples.All).Concat(Push.PushApiExamples.All).ToDictionary();
 }
 
 /// <summary>An endpoint's example request (if it has a body) and the example answer for <paramref name="ResponseStatus"/>.</summary>
