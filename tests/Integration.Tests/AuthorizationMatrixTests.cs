@@ -11,7 +11,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 {
     public enum Caller { PatientOwn, PatientOther, PartnerGranted, PartnerWithoutScope, PartnerUngrantedUnit, Unit, Admin, Anonymous }
 
-    public enum Endpoint { ReadAppointments, ReadInvoices, ReadRecords, Book, Reschedule, Cancel, Pay, Operation, Audit }
+    public enum Endpoint { ReadAppointments, ReadInvoices, ReadRecords, Book, Reschedule, Cancel, Pay, Operation, Audit, Events, Ops }
 
     // Columns in Caller order: own, other, partner granted, partner w/o scope, partner ungranted unit, unit, admin, anonymous.
     private static readonly Dictionary<Endpoint, int[]> Expected = new()
@@ -25,6 +25,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         [Endpoint.Pay] = [202, 404, 202, 403, 404, 403, 403, 401],
         [Endpoint.Operation] = [200, 404, 200, 404, 404, 403, 403, 401],
         [Endpoint.Audit] = [403, 403, 403, 403, 403, 403, 200, 401],
+        // The live stream is for patients only: it declares no scope, so no partner grant opens it.
+        [Endpoint.Events] = [200, 404, 403, 403, 403, 403, 403, 401],
+        // Every ops route has its own authorization test (OpsApiAuthorizationTests); one stands for them here.
+        [Endpoint.Ops] = [403, 403, 403, 403, 403, 403, 200, 401],
     };
 
     public static TheoryData<Caller, Endpoint, int> Matrix()
@@ -56,11 +60,45 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             Endpoint.Operation => await fixture.Gateway.GetAsync(
                 $"/api/v1/operations/{(caller is Caller.PatientOwn or Caller.PatientOther ? fixture.PatientOperation : fixture.PartnerOperation)}", token),
             Endpoint.Audit => await fixture.Gateway.GetAsync("/api/v1/audit?limit=1", token),
+            Endpoint.Events => await OpenEventStream($"{p}/events", token),
+            Endpoint.Ops => await fixture.Gateway.GetAsync("/api/v1/ops/cluster", token),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
         Assert.Equal((HttpStatusCode)expected, response.StatusCode);
         if (expected >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Every mapped REST route is in the matrix (or, under /api/v1/ops, in the ops authorization test).</summary>
+    [Fact]
+    public void The_matrix_covers_every_mapped_route()
+    {
+        string[] covered =
+        [
+            "GET /api/v1/patients/{patientId}/appointments", "GET /api/v1/patients/{patientId}/invoices", "GET /api/v1/patients/{patientId}/records",
+            "POST /api/v1/patients/{patientId}/appointments", "PUT /api/v1/patients/{patientId}/appointments/{appointmentId}",
+            "DELETE /api/v1/patients/{patientId}/appointments/{appointmentId}", "POST /api/v1/patients/{patientId}/invoices/{invoiceId}/payments",
+            "GET /api/v1/operations/{operationId}", "GET /api/v1/audit", "GET /api/v1/patients/{patientId}/events",
+        ];
+        var mapped = fixture.Gateway.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => $"{m} /{e.RoutePattern.RawText!.Trim('/')}"))
+            .Where(route => !route.Contains(" /api/v1/ops/", StringComparison.Ordinal))
+            .ToHashSet();
+        Assert.Empty(mapped.Except(covered));
+    }
+
+    private async Task<HttpResponseMessage> OpenEventStream(string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        // Headers only: an allowed stream stays open; disposing the response closes it.
+        var response = await fixture.Gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        if (response.IsSuccessStatusCode) response.Dispose();
+        return response;
     }
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body)
