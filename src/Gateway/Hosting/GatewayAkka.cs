@@ -7,7 +7,6 @@ using Akka.Remote.Hosting;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
-using LinqToDB;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -19,16 +18,16 @@ public static class GatewayAkka
 
     /// <summary>
     /// The gateway's actor system: a cluster node with role <c>gateway</c>, the unit session
-    /// shard region, and the SQL journal on the embedded SQLite database.
+    /// shard region, and the SQL journal on the configured database (SQLite or PostgreSQL).
     /// </summary>
     public static IServiceCollection AddGatewayAkka(this IServiceCollection services)
     {
         services.AddAkka(SystemName, (akka, provider) =>
         {
             var options = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            var database = provider.GetRequiredService<SqliteDatabase>();
+            var database = provider.GetRequiredService<IGatewayDatabase>();
 
-            akka.AddHocon(HoconFiles.Load(), HoconAddMode.Prepend)
+            akka.AddHocon(HoconFiles.Load(database.Provider), HoconAddMode.Prepend)
                 // Akka's own logs go through Microsoft.Extensions.Logging: one pipeline, one set of levels.
                 .ConfigureLoggers(loggers =>
                 {
@@ -44,7 +43,9 @@ public static class GatewayAkka
                 })
                 .WithSqlPersistence(
                     connectionString: database.ConnectionString,
-                    providerName: ProviderName.SQLiteMS,
+                    providerName: database.LinqToDbProviderName,
+                    // SQLite: the one node owns the file. PostgreSQL: `schema apply` created the tables once.
+                    autoInitialize: database.CreatesSchemaOnStart,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
                 .WithUnitSessions()
                 .WithUnitConnections()
