@@ -22,12 +22,18 @@ public static class GatewayAkka
     /// </summary>
     public static IServiceCollection AddGatewayAkka(this IServiceCollection services)
     {
+        services.AddOptions<ClusterTuningOptions>().BindConfiguration(ClusterTuningOptions.Section);
         services.AddAkka(SystemName, (akka, provider) =>
         {
             var options = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
             var database = provider.GetRequiredService<IGatewayDatabase>();
 
-            akka.AddHocon(HoconFiles.Load(database.Provider), HoconAddMode.Prepend)
+            var tuning = provider.GetRequiredService<IOptions<ClusterTuningOptions>>().Value;
+
+            // Configured overrides first (highest precedence), then the tuning files.
+            akka.AddHocon(HoconFiles.Load(database.Provider), HoconAddMode.Prepend);
+            if (tuning.ToHocon() is { Length: > 0 } overrides) akka.AddHocon(overrides, HoconAddMode.Prepend);
+            akka
                 // Akka's own logs go through Microsoft.Extensions.Logging: one pipeline, one set of levels.
                 .ConfigureLoggers(loggers =>
                 {
