@@ -62,6 +62,29 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM (as <c>kill</c>, systemd or an orchestrator stop): the process shuts down gracefully.</summary>
+    /// <returns>False when it had not exited within <paramref name="timeout"/> (it is then killed).</returns>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return true;
+        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        try
+        {
+            await _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return false;
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

@@ -50,6 +50,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         return started.Elapsed;
     }
 
+    /// <summary>SIGTERM: graceful stop (leaves the cluster, hands shards off); false if it had to be killed.</summary>
+    public Task<bool> StopAsync(TimeSpan? timeout = null) => _process?.TerminateAsync(timeout ?? TimeSpan.FromSeconds(60)) ?? Task.FromResult(true);
+
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>kill -9.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 

@@ -20,7 +20,8 @@ public sealed class UnitNodeHost : IAsyncDisposable
     public GatewayConnectionStatus Connection => _host.Services.GetRequiredService<GatewayConnectionStatus>();
     public UnitStore Store => _host.Services.GetRequiredService<UnitStore>();
 
-    public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0)
+    public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0,
+        IDictionary<string, string?>? settings = null)
     {
         var host = UnitNodeApp.Build([], configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -32,7 +33,7 @@ public sealed class UnitNodeHost : IAsyncDisposable
             ["Gateway:ReconnectMinDelay"] = "00:00:00.100",
             ["Gateway:ReconnectMaxDelay"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()));
         await host.StartAsync();
         return new UnitNodeHost(host, unitId);
     }
