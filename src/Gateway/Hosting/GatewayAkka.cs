@@ -23,6 +23,7 @@ public static class GatewayAkka
     public static IServiceCollection AddGatewayAkka(this IServiceCollection services)
     {
         services.AddOptions<ClusterTuningOptions>().BindConfiguration(ClusterTuningOptions.Section);
+        services.AddOptions<ClusterTlsOptions>().BindConfiguration(ClusterTlsOptions.Section);
         services.AddAkka(SystemName, (akka, provider) =>
         {
             var options = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -33,6 +34,8 @@ public static class GatewayAkka
             // Configured overrides first (highest precedence), then the tuning files.
             akka.AddHocon(HoconFiles.Load(database.Provider), HoconAddMode.Prepend);
             if (tuning.ToHocon() is { Length: > 0 } overrides) akka.AddHocon(overrides, HoconAddMode.Prepend);
+            var tls = provider.GetRequiredService<IOptions<ClusterTlsOptions>>().Value;
+            if (tls.ToHocon() is { Length: > 0 } tlsHocon) akka.AddHocon(tlsHocon, HoconAddMode.Prepend);
             akka
                 // Akka's own logs go through Microsoft.Extensions.Logging: one pipeline, one set of levels.
                 .ConfigureLoggers(loggers =>

@@ -123,7 +123,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             for (var slot = firstSlot; !stop.IsCancellationRequested; slot++)
             {
                 ids.Add(await writer.BookUntilAcceptedAsync(patients[u], token, slot, TimeSpan.FromMinutes(3)));
-                await Task.Delay(100, CancellationToken.None); // a steady trickle, not a flood
+                await Task.Delay(250, CancellationToken.None); // a steady trickle, not a flood
             }
             return ids;
         }));
@@ -132,10 +132,13 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await Eventually.AssertAsync(() =>
         {
-            for (var i = 0; i < unitIds.Count; i++)
-                Assert.Equal(accepted[i].Count, UnitLedger.Applied(UnitLedger.DatabasePath(UnitsDirectory, unitIds[i])).Count);
+            var behind = unitIds.Select((u, i) => (Unit: u, Accepted: accepted[i], Applied: UnitLedger.Applied(UnitLedger.DatabasePath(UnitsDirectory, u)).Select(m => m.MessageId).ToHashSet()))
+                .Where(x => x.Accepted.Any(id => !x.Applied.Contains(id)))
+                .Select(x => $"{x.Unit}: {x.Accepted.Count(id => !x.Applied.Contains(id))} of {x.Accepted.Count} accepted not applied (first {x.Accepted.First(id => !x.Applied.Contains(id))})")
+                .ToList();
+            Assert.True(behind.Count == 0, string.Join("; ", behind));
             return Task.CompletedTask;
-        }, TimeSpan.FromMinutes(2));
+        }, TimeSpan.FromMinutes(3));
     }
 
     private FaultReport Report(string scenario, IReadOnlyList<string> unitIds, IReadOnlyList<List<string>> accepted, TimeSpan recovery) =>
@@ -198,34 +201,35 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
 
             PostgresServer.Stop();
             var outage = Stopwatch.StartNew();
-            var probes = new List<int>();
+            int[] probes;
             try
             {
                 // Single attempts (fresh keys, no retry) while the server is down: each must be refused with 503.
-                for (var i = 0; i < 10; i++)
+                probes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
                 {
                     var u = unitIds[i % unitIds.Count];
-                    probes.Add(await ClusterWriter.BookOnceAsync(_cluster.AnyRunning(i), patients[u], _cluster.PatientToken(patients[u]), 10_000 + i, Clinician));
-                }
+                    return ClusterWriter.BookOnceAsync(_cluster.AnyRunning(i), patients[u], _cluster.PatientToken(patients[u]), 10_000 + i, Clinician);
+                }));
                 Assert.False(PostgresServer.IsReachable(), "PostgreSQL came back during the probes; the test proves nothing");
             }
             finally
             {
                 PostgresServer.Start();
             }
-            output.WriteLine($"probe writes during the outage answered: {string.Join(", ", probes)}");
+            outage.Stop();
+            output.WriteLine($"probe writes during the {outage.Elapsed.TotalSeconds:F1}s outage answered: {string.Join(", ", probes)}");
             Assert.All(probes, status => Assert.Equal(503, status));
 
             // Carries on once the database is back: a fresh round of writes is accepted by every unit.
-            var before = writer.ServiceUnavailable;
+            var recovery = Stopwatch.StartNew();
             await Task.WhenAll(unitIds.Select(u => writer.BookUntilAcceptedAsync(patients[u], _cluster.PatientToken(patients[u]), 20_000, TimeSpan.FromMinutes(2))));
-            outage.Stop();
+            recovery.Stop();
             await stop.CancelAsync();
             var accepted = await load;
-            output.WriteLine($"writes accepted again {outage.Elapsed.TotalSeconds:F1}s after the stop; 503s in the load: {writer.ServiceUnavailable}");
+            output.WriteLine($"every unit accepted writes again {recovery.Elapsed.TotalSeconds:F1}s after PostgreSQL was back; 503s in the load: {writer.ServiceUnavailable}");
 
             await AwaitAllAppliedAsync(unitIds, accepted);
-            var report = Report("cluster: PostgreSQL stopped and started under load (10 live units)", unitIds, accepted, outage.Elapsed);
+            var report = Report("cluster: PostgreSQL stopped and started under load (10 live units); recovery after restart", unitIds, accepted, recovery.Elapsed);
             report.WriteTo(output);
             report.AssertNothingLost();
         }
@@ -253,8 +257,8 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             var connectionsBefore = units.ToDictionary(u => u.UnitId, u => u.Connection.ConnectedCount);
 
             var victim = _cluster.Nodes[1];
-            await victim.KillAsync();
             var killed = DateTimeOffset.UtcNow;
+            await victim.KillAsync();
             var storm = Stopwatch.StartNew();
             // Every unit that lost its socket (those the balancer had sent to the dead node) attaches again.
             await Eventually.AssertAsync(() =>

@@ -7,9 +7,11 @@ namespace HealthGateway.Integration.Tests.Infrastructure;
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private ChildProcess? _process;
+    private readonly IDictionary<string, string>? _environment;
 
-    public GatewayProcess(string dataDirectory, IDictionary<string, string>? settings = null)
+    public GatewayProcess(string dataDirectory, IDictionary<string, string>? settings = null, IDictionary<string, string>? environment = null)
     {
+        _environment = environment;
         DataDirectory = dataDirectory;
         Port = FreePort.Next();
         Settings = settings ?? new Dictionary<string, string>();
@@ -39,7 +41,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             "--RateLimits:WritesPerUnitPerSecond", "100000", "--RateLimits:WritesPerUnitBurst", "100000",
         };
         foreach (var (key, value) in Settings) args.AddRange([$"--{key}", value]);
-        _process = ChildProcess.Start(RepoPaths.GatewayDll, args);
+        _process = ChildProcess.Start(RepoPaths.GatewayDll, args, _environment);
 
         await Eventually.AssertAsync(async () =>
         {
