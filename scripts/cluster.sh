@@ -85,7 +85,9 @@ start() {
 
   # The first seed forms the cluster and creates the shared dev signing key; the others join it.
   start_gateway 1
-  start_gateway 2 & start_gateway 3 & wait
+  start_gateway 2 & local second=$!
+  start_gateway 3 & local third=$!
+  wait "$second" && wait "$third"
 
   mint() { "${GATEWAY[@]}" mint-token --Gateway:DataDirectory "$DIR/gateway" "$@"; }
   for u in $(seq 1 "$UNITS"); do

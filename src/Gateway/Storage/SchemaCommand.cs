@@ -35,6 +35,8 @@ public static class SchemaCommand
         {
             var database = GatewayStorage.Create(storage, gateway, configuration);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            // Fail fast on a wrong address or credentials (the journal would retry its initialization for a while).
+            await (await database.OpenConnectionAsync(timeout.Token)).DisposeAsync();
             await CreateJournalTablesAsync(database, timeout.Token);
             IGatewayTable[] tables = [new PatientDirectoryTable()];
             await GatewaySchema.CreateAllAsync(database, tables, timeout.Token);

@@ -75,6 +75,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
         // Writes queue up for the offline units (10 each), then the node dies and 10 more each keep coming.
         await Task.WhenAll(unitIds.Select(async u => accepted[u].AddRange(await WriteSequentiallyAsync(writer, u, patients[u], 0, 10))));
 
+        output.WriteLine($"kill -9 at {DateTime.UtcNow:HH:mm:ss.fff} UTC");
         await _cluster.Nodes[victim.Key].KillAsync();
         var killedAt = Stopwatch.StartNew();
         var firstAcceptedAfterKill = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>();
