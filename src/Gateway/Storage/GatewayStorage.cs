@@ -6,8 +6,14 @@ namespace HealthGateway.Gateway.Storage;
 public static class GatewayStorage
 {
     /// <summary>
+    /// Every table the gateway owns besides Akka's. SQLite creates them at start, <c>schema apply</c>
+    /// creates them on PostgreSQL. A new store adds its <see cref="IGatewayTable"/> here.
+    /// </summary>
+    public static IReadOnlyList<IGatewayTable> Tables { get; } = [new PatientDirectoryTable()];
+
+    /// <summary>
     /// Registers the database chosen by <c>Gateway:Storage:Provider</c> and the gateway's tables.
-    /// A store that needs a table registers its <see cref="IGatewayTable"/> here (patient directory; audit next).
+    /// Tables come from <see cref="Tables"/>.
     /// </summary>
     public static IServiceCollection AddGatewayStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -16,7 +22,7 @@ public static class GatewayStorage
             sp.GetRequiredService<IOptions<StorageOptions>>().Value,
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
             configuration));
-        services.AddSingleton<IGatewayTable, PatientDirectoryTable>();
+        foreach (var table in Tables) services.AddSingleton(table);
         return services;
     }
 

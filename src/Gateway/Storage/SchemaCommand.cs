@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
-using HealthGateway.Gateway.Routing;
 using Microsoft.Extensions.Hosting;
 
 namespace HealthGateway.Gateway.Storage;
@@ -38,7 +37,7 @@ public static class SchemaCommand
             // Fail fast on a wrong address or credentials (the journal would retry its initialization for a while).
             await (await database.OpenConnectionAsync(timeout.Token)).DisposeAsync();
             await CreateJournalTablesAsync(database, timeout.Token);
-            IGatewayTable[] tables = [new PatientDirectoryTable()];
+            var tables = GatewayStorage.Tables;
             await GatewaySchema.CreateAllAsync(database, tables, timeout.Token);
             Console.WriteLine($"schema applied ({database.Provider}): journal, snapshot, {string.Join(", ", tables.Select(t => t.Name))}");
             if (database is IAsyncDisposable disposable) await disposable.DisposeAsync();

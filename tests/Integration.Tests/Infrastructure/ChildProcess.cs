@@ -67,7 +67,11 @@ public sealed class ChildProcess : IAsyncDisposable
     public async Task<bool> TerminateAsync(TimeSpan timeout)
     {
         if (_process.HasExited) return true;
-        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+            if (kill.ExitCode != 0 && !_process.HasExited) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        }
         try
         {
             await _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
@@ -79,11 +83,6 @@ public sealed class ChildProcess : IAsyncDisposable
             return false;
         }
     }
-
-    private const int SigTerm = 15;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
