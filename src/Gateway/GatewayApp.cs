@@ -29,7 +29,7 @@ public static class GatewayApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.DatabasePath));
+        builder.Services.AddGatewayStorage(builder.Configuration);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
         builder.Services.AddSingleton<RoutedReads>();
@@ -51,6 +51,7 @@ public static class GatewayApp
 
         builder.Services.AddProblemDetails();
         builder.Services.AddInputProblemDetails();
+        builder.Services.AddProblemJsonFallback();
         builder.Services.AddGatewayTransportSecurity(builder.Configuration);
         builder.Services.AddExceptionHandler<DirectoryUnavailableHandler>();
         builder.Services.AddGatewayAuthentication(builder.Configuration, builder.Environment);
@@ -63,8 +64,8 @@ public static class GatewayApp
 
         var app = builder.Build();
 
-        // Opens the database (and sets WAL) before Akka's journal touches the file.
-        app.Services.GetRequiredService<SqliteDatabase>();
+        // Opens the database (SQLite: sets WAL, creates the gateway's tables) before Akka's journal touches it.
+        GatewaySchema.CreateOnStart(app.Services);
 
         // Close unit sockets with 1001 as soon as the host starts stopping: Kestrel would otherwise wait
         // for these long-running requests until its shutdown timeout and then reset them.

@@ -16,7 +16,7 @@ public sealed class AuditFailureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), configure: b => b.Services.AddSingleton<IAuditStore>(sp =>
-            new SwitchableAuditStore(new SqliteAuditStore(sp.GetRequiredService<SqliteDatabase>()))));
+            new SwitchableAuditStore(new SqlAuditStore(sp.GetRequiredService<IGatewayDatabase>()))));
         _store = (SwitchableAuditStore)_gateway.Services.GetRequiredService<IAuditStore>();
     }
 

@@ -57,7 +57,7 @@ public sealed class HealthCheckTests : IAsyncLifetime
     public async Task A_failing_journal_makes_the_node_unready_but_not_dead_and_it_recovers()
     {
         await using var node = await GatewayNode.StartAsync(_temp.Sub("gw-outage"));
-        var database = node.Services.GetRequiredService<SqliteDatabase>();
+        var database = (SqliteDatabase)node.Services.GetRequiredService<IGatewayDatabase>();
         Assert.Contains("journal", Tables(database));
         var sent = 0;
 

@@ -9,7 +9,6 @@ using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Push;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
-using LinqToDB;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -21,16 +20,25 @@ public static class GatewayAkka
 
     /// <summary>
     /// The gateway's actor system: a cluster node with role <c>gateway</c>, the unit session
-    /// shard region, and the SQL journal on the embedded SQLite database.
+    /// shard region, and the SQL journal on the configured database (SQLite or PostgreSQL).
     /// </summary>
     public static IServiceCollection AddGatewayAkka(this IServiceCollection services)
     {
+        services.AddOptions<ClusterTuningOptions>().BindConfiguration(ClusterTuningOptions.Section);
+        services.AddOptions<ClusterTlsOptions>().BindConfiguration(ClusterTlsOptions.Section);
         services.AddAkka(SystemName, (akka, provider) =>
         {
             var options = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            var database = provider.GetRequiredService<SqliteDatabase>();
+            var database = provider.GetRequiredService<IGatewayDatabase>();
 
-            akka.AddHocon(HoconFiles.Load(), HoconAddMode.Prepend)
+            var tuning = provider.GetRequiredService<IOptions<ClusterTuningOptions>>().Value;
+
+            // Configured overrides first (highest precedence), then the tuning files.
+            akka.AddHocon(HoconFiles.Load(database.Provider), HoconAddMode.Prepend);
+            if (tuning.ToHocon() is { Length: > 0 } overrides) akka.AddHocon(overrides, HoconAddMode.Prepend);
+            var tls = provider.GetRequiredService<IOptions<ClusterTlsOptions>>().Value;
+            if (tls.ToHocon() is { Length: > 0 } tlsHocon) akka.AddHocon(tlsHocon, HoconAddMode.Prepend);
+            akka
                 // Akka's own logs go through Microsoft.Extensions.Logging: one pipeline, one set of levels.
                 .ConfigureLoggers(loggers =>
                 {
@@ -46,7 +54,9 @@ public static class GatewayAkka
                 })
                 .WithSqlPersistence(
                     connectionString: database.ConnectionString,
-                    providerName: ProviderName.SQLiteMS,
+                    providerName: database.LinqToDbProviderName,
+                    // SQLite: the one node owns the file. PostgreSQL: `schema apply` created the tables once.
+                    autoInitialize: database.CreatesSchemaOnStart,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
                 .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
                 .WithPatientFeeds()

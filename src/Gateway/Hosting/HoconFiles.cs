@@ -7,11 +7,15 @@ public static class HoconFiles
 {
     private static readonly string[] Files = ["cluster.hocon", "sharding.hocon", "persistence.hocon"];
 
-    public static Config Load()
+    /// <summary>Tuning for a shared PostgreSQL server, layered over the SQLite-first defaults.</summary>
+    private const string PostgreSqlFile = "postgresql.hocon";
+
+    public static Config Load(Storage.StorageProvider provider = Storage.StorageProvider.Sqlite)
     {
         var directory = Path.Combine(AppContext.BaseDirectory, "hocon");
         var config = Config.Empty;
-        foreach (var file in Files)
+        IEnumerable<string> files = provider == Storage.StorageProvider.PostgreSql ? [PostgreSqlFile, .. Files] : Files;
+        foreach (var file in files)
         {
             var path = Path.Combine(directory, file);
             if (!File.Exists(path)) throw new FileNotFoundException($"HOCON file missing: {path}", path);

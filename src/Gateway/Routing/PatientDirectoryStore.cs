@@ -11,37 +11,28 @@ namespace HealthGateway.Gateway.Routing;
 /// </summary>
 public sealed class PatientDirectoryStore
 {
-    private readonly SqliteDatabase _database;
+    private readonly IGatewayDatabase _database;
 
-    public PatientDirectoryStore(SqliteDatabase database)
+    public PatientDirectoryStore(IGatewayDatabase database)
     {
         _database = database;
-        using var connection = _database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            CREATE TABLE IF NOT EXISTS patient_directory (
-                patient_id    TEXT    NOT NULL PRIMARY KEY,
-                unit_id       TEXT    NOT NULL,
-                registered_at INTEGER NOT NULL  -- unix ms of the event that placed the patient here
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS ix_patient_directory_unit ON patient_directory (unit_id);
-            """;
-        command.ExecuteNonQuery();
+        // On a shared server `schema apply` created the table; nodes never race DDL there.
+        if (database.CreatesSchemaOnStart) database.Create(new PatientDirectoryTable());
     }
 
     public async Task<string?> FindUnitAsync(string patientId, CancellationToken ct)
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenConnectionAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT unit_id FROM patient_directory WHERE patient_id = $p";
-        command.Parameters.AddWithValue("$p", patientId);
+        command.CommandText = "SELECT unit_id FROM patient_directory WHERE patient_id = @p";
+        command.AddParameter("@p", patientId);
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>Every unit that has at least one patient (ops lists these even when their session sleeps).</summary>
     public async Task<IReadOnlyList<string>> ListUnitIdsAsync(CancellationToken ct)
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenConnectionAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT DISTINCT unit_id FROM patient_directory ORDER BY unit_id";
         var units = new List<string>();
@@ -52,10 +43,10 @@ public sealed class PatientDirectoryStore
 
     public async Task<bool> HasUnitAsync(string unitId, CancellationToken ct)
     {
-        await using var connection = _database.Open();
+        await using var connection = await _database.OpenConnectionAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM patient_directory WHERE unit_id = $u LIMIT 1";
-        command.Parameters.AddWithValue("$u", unitId);
+        command.CommandText = "SELECT 1 FROM patient_directory WHERE unit_id = @u LIMIT 1";
+        command.AddParameter("@u", unitId);
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
@@ -64,26 +55,26 @@ public sealed class PatientDirectoryStore
     public async Task<IReadOnlyList<string>> ApplyAsync(string unitId, IReadOnlyList<UnitChange> events, CancellationToken ct)
     {
         var touched = new List<string>();
-        await using var connection = _database.Open();
-        await using var tx = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var connection = await _database.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
 
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = tx;
         upsert.CommandText = """
-            INSERT INTO patient_directory (patient_id, unit_id, registered_at) VALUES ($p, $u, $t)
+            INSERT INTO patient_directory (patient_id, unit_id, registered_at) VALUES (@p, @u, @t)
             ON CONFLICT (patient_id) DO UPDATE SET unit_id = excluded.unit_id, registered_at = excluded.registered_at
             WHERE excluded.registered_at >= patient_directory.registered_at
             """;
-        var upsertPatient = upsert.Parameters.Add("$p", Microsoft.Data.Sqlite.SqliteType.Text);
-        upsert.Parameters.AddWithValue("$u", unitId);
-        var upsertTime = upsert.Parameters.Add("$t", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var upsertPatient = upsert.AddParameter("@p", "");
+        upsert.AddParameter("@u", unitId);
+        var upsertTime = upsert.AddParameter("@t", 0L);
 
         await using var depart = connection.CreateCommand();
         depart.Transaction = tx;
-        depart.CommandText = "DELETE FROM patient_directory WHERE patient_id = $p AND unit_id = $u AND registered_at <= $t";
-        var departPatient = depart.Parameters.Add("$p", Microsoft.Data.Sqlite.SqliteType.Text);
-        depart.Parameters.AddWithValue("$u", unitId);
-        var departTime = depart.Parameters.Add("$t", Microsoft.Data.Sqlite.SqliteType.Integer);
+        depart.CommandText = "DELETE FROM patient_directory WHERE patient_id = @p AND unit_id = @u AND registered_at <= @t";
+        var departPatient = depart.AddParameter("@p", "");
+        depart.AddParameter("@u", unitId);
+        var departTime = depart.AddParameter("@t", 0L);
 
         foreach (var e in events)
         {

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using LinqToDB;
 using Microsoft.Data.Sqlite;
 
 namespace HealthGateway.Gateway.Storage;
@@ -7,7 +9,7 @@ namespace HealthGateway.Gateway.Storage;
 /// directory. WAL mode is set once before Akka starts (measured ~4x faster journal writes) and
 /// persists in the file.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IGatewayDatabase
 {
     public SqliteDatabase(string path)
     {
@@ -28,7 +30,13 @@ public sealed class SqliteDatabase
         pragma.ExecuteNonQuery();
     }
 
+    public StorageProvider Provider => StorageProvider.Sqlite;
+
     public string ConnectionString { get; }
+
+    public string LinqToDbProviderName => ProviderName.SQLiteMS;
+
+    public bool CreatesSchemaOnStart => true;
 
     public SqliteConnection Open()
     {
@@ -36,4 +44,8 @@ public sealed class SqliteDatabase
         connection.Open();
         return connection;
     }
+
+    DbConnection IGatewayDatabase.OpenConnection() => Open();
+
+    ValueTask<DbConnection> IGatewayDatabase.OpenConnectionAsync(CancellationToken ct) => ValueTask.FromResult<DbConnection>(Open());
 }

@@ -15,7 +15,7 @@ public sealed class AuditLogTests : IDisposable
     [Fact]
     public async Task Concurrent_appends_are_all_durable_when_they_return_and_share_transactions()
     {
-        var store = new CountingStore(new SqliteAuditStore(_db.Database));
+        var store = new CountingStore(new SqlAuditStore(_db.Database));
         var log = new AuditLog(store, NullLogger<AuditLog>.Instance);
         await log.StartAsync(default);
 
@@ -41,7 +41,7 @@ public sealed class AuditLogTests : IDisposable
     [Fact]
     public async Task After_stop_appends_fail_instead_of_hanging()
     {
-        var log = new AuditLog(new SqliteAuditStore(_db.Database), NullLogger<AuditLog>.Instance);
+        var log = new AuditLog(new SqlAuditStore(_db.Database), NullLogger<AuditLog>.Instance);
         await log.StartAsync(default);
         await log.StopAsync(default);
         await Assert.ThrowsAsync<AuditUnavailableException>(() => log.AppendAsync(Record(1), default));

@@ -62,6 +62,28 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM (as <c>kill</c>, systemd or an orchestrator stop): the process shuts down gracefully.</summary>
+    /// <returns>False when it had not exited within <paramref name="timeout"/> (it is then killed).</returns>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return true;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+            if (kill.ExitCode != 0 && !_process.HasExited) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        }
+        try
+        {
+            await _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

@@ -7,9 +7,11 @@ namespace HealthGateway.Integration.Tests.Infrastructure;
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private ChildProcess? _process;
+    private readonly IDictionary<string, string>? _environment;
 
-    public GatewayProcess(string dataDirectory, IDictionary<string, string>? settings = null)
+    public GatewayProcess(string dataDirectory, IDictionary<string, string>? settings = null, IDictionary<string, string>? environment = null)
     {
+        _environment = environment;
         DataDirectory = dataDirectory;
         Port = FreePort.Next();
         Settings = settings ?? new Dictionary<string, string>();
@@ -39,7 +41,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             "--RateLimits:WritesPerUnitPerSecond", "100000", "--RateLimits:WritesPerUnitBurst", "100000",
         };
         foreach (var (key, value) in Settings) args.AddRange([$"--{key}", value]);
-        _process = ChildProcess.Start(RepoPaths.GatewayDll, args);
+        _process = ChildProcess.Start(RepoPaths.GatewayDll, args, _environment);
 
         await Eventually.AssertAsync(async () =>
         {
@@ -49,6 +51,11 @@ public sealed class GatewayProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(90));
         return started.Elapsed;
     }
+
+    /// <summary>SIGTERM: graceful stop (leaves the cluster, hands shards off); false if it had to be killed.</summary>
+    public Task<bool> StopAsync(TimeSpan? timeout = null) => _process?.TerminateAsync(timeout ?? TimeSpan.FromSeconds(60)) ?? Task.FromResult(true);
+
+    public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>kill -9.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;

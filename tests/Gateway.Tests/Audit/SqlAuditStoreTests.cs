@@ -3,13 +3,13 @@ using Microsoft.Data.Sqlite;
 
 namespace HealthGateway.Gateway.Tests.Audit;
 
-public sealed class SqliteAuditStoreTests : IDisposable
+public sealed class SqlAuditStoreTests : IDisposable
 {
     private readonly TempDatabase _db = new();
-    private readonly SqliteAuditStore _store;
+    private readonly SqlAuditStore _store;
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-    public SqliteAuditStoreTests() => _store = new SqliteAuditStore(_db.Database);
+    public SqlAuditStoreTests() => _store = new SqlAuditStore(_db.Database);
 
     public void Dispose() => _db.Dispose();
 
