@@ -1,6 +1,7 @@
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Storage;
@@ -69,6 +70,7 @@ public static class GatewayApp
         app.MapPatientWrites();
         app.MapOperations();
         app.MapUnitSocket();
+        app.MapDashboard();
         return app;
     }
 }
