@@ -4,6 +4,7 @@ using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,7 @@ public static class GatewayApp
         builder.Services.AddHealthChecks();
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddGatewayAkka();
+        builder.Services.AddOps();
 
         var app = builder.Build();
 
@@ -71,6 +73,7 @@ public static class GatewayApp
         app.MapOperations();
         app.MapUnitSocket();
         app.MapDashboard();
+        app.MapOps();
         return app;
     }
 }

@@ -51,6 +51,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private Hello? _hello;
     private bool _inboundDone;
     private bool _closing;
+    // Ops: when the unit last sent a frame (keep-alives included), reported to the node's session index.
+    private DateTimeOffset _lastFrameAt;
+    private DateTimeOffset _lastFrameReported;
 
     public UnitConnectionActor(UnitConnectionSettings settings)
     {
@@ -144,6 +147,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<InboundMessage.Received>(m =>
         {
             Sender.Tell(StreamAck.Instance);
+            _lastFrameAt = DateTimeOffset.UtcNow;
             OnFrame(m.Frame);
         });
         Receive<UnitConnectionCommands.SendRead>(OnSendRead);
@@ -347,6 +351,11 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         foreach (var (id, pending) in _pendingReads)
             if (pending.Deadline < now) (expired ??= []).Add(id);
         expired?.ForEach(id => _pendingReads.Remove(id));
+        if (_lastFrameAt > _lastFrameReported)
+        {
+            _lastFrameReported = _lastFrameAt;
+            Ops.UnitSessionIndexActor.Local(Context).Tell(new Ops.UnitSessionIndexCommands.Seen(_settings.UnitId, _lastFrameAt));
+        }
     }
 
     private void Send(Frame frame)

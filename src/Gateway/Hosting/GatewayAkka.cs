@@ -5,6 +5,7 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
 using LinqToDB;
@@ -48,6 +49,7 @@ public static class GatewayAkka
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
                 .WithUnitSessions()
                 .WithUnitConnections()
+                .WithUnitSessionIndex()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])
                 .WithAkkaClusterReadinessCheck(HealthStatus.Unhealthy, [HealthTags.Ready])
                 .AddStartup((system, _) =>

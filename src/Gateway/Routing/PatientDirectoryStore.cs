@@ -38,6 +38,27 @@ public sealed class PatientDirectoryStore
         return await command.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>Every unit that has at least one patient (ops lists these even when their session sleeps).</summary>
+    public async Task<IReadOnlyList<string>> ListUnitIdsAsync(CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT unit_id FROM patient_directory ORDER BY unit_id";
+        var units = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) units.Add(reader.GetString(0));
+        return units;
+    }
+
+    public async Task<bool> HasUnitAsync(string unitId, CancellationToken ct)
+    {
+        await using var connection = _database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM patient_directory WHERE unit_id = $u LIMIT 1";
+        command.Parameters.AddWithValue("$u", unitId);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
     /// <summary>Applies a unit's registration and departure events in one transaction.</summary>
     /// <returns>The patient ids whose row may have changed (for cache invalidation).</returns>
     public async Task<IReadOnlyList<string>> ApplyAsync(string unitId, IReadOnlyList<UnitChange> events, CancellationToken ct)

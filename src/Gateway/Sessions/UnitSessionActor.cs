@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Routing;
 using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
 using static HealthGateway.Gateway.Sessions.UnitSessionEvents;
@@ -49,6 +50,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private ICancelable? _ackWatchdog;
     private long _settledAtLastCheck;
     private readonly HashSet<long> _settling = [];
+    // Ops: keeps this node's session index current (throttled) and publishes connect/disconnect events.
+    private readonly UnitSessionIndexReporter _opsIndex;
+    private DateTimeOffset? _lastSeen;
 
     public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings)
     {
@@ -56,6 +60,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _directory = directory;
         _settings = settings;
         _state = new UnitSessionState(settings.FinishedRetention);
+        _opsIndex = new UnitSessionIndexReporter(Context);
 
         Recover<SnapshotOffer>(offer => _state.Apply((UnitSessionSnapshot)offer.Snapshot));
         Recover<IUnitSessionEvent>(_state.Apply);
@@ -82,6 +87,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _connectionSoftware ?? _state.Software, _connection?.Path.ToString(),
             ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
             _state.BacklogCount, _state.LastWriteSeq)));
+        Command<UnitSessionIndexReporter.Flush>(_ => _opsIndex.Flushed(OpsReport()));
+        Command<UnitSessionOpsQueries.GetReport>(_ => Sender.Tell(OpsReport()));
         Command<Stop>(_ =>
         {
             _stopping = true; // acks and unit changes that still arrive are resent to the next incarnation
@@ -138,10 +145,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             {
                 _log.Info("unit {0}: connection {1} superseded by {2} (epoch {3})", _unitId, _connection.Path, attach.Connection.Path, e.Epoch);
                 _connection.Tell(new Superseded(_unitId, e.Epoch));
+                _opsIndex.Publish(OpsEventTypes.UnitSuperseded, _unitId, _connection, $"superseded by epoch {e.Epoch} on {_opsIndex.NodeOf(attach.Connection)}");
                 Context.Unwatch(_connection);
             }
             _connection = attach.Connection;
             _connectionSoftware = attach.Software;
+            _lastSeen = DateTimeOffset.UtcNow;
+            _opsIndex.Publish(OpsEventTypes.UnitConnected, _unitId, _connection, $"epoch {e.Epoch}, software {attach.Software}");
             _pendingChanges.Clear(); // batches of the old connection are resent by the new one
             _sentUpTo = 0;           // everything unsettled is delivered again on the new connection
             _inFlight = 0;
@@ -156,12 +166,15 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             UpdatePassivation();
             MaybeSnapshot();
             DeliverMore();
+            _opsIndex.ReportNow(OpsReport());
         });
     }
 
     private void ConnectionGone(string why)
     {
         _log.Info("unit {0}: connection {1} {2}", _unitId, _connection?.Path, why);
+        _lastSeen = DateTimeOffset.UtcNow;
+        _opsIndex.Publish(OpsEventTypes.UnitDisconnected, _unitId, _connection, why);
         if (_connection is not null) Context.Unwatch(_connection);
         _connection = null;
         _connectionSoftware = null;
@@ -170,6 +183,19 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _inFlight = 0;
         ResetAckWatchdog();
         UpdatePassivation();
+        _opsIndex.ReportNow(OpsReport());
+    }
+
+    private UnitSessionReport OpsReport(bool awake = true) =>
+        _opsIndex.Build(_unitId, _state, _connection, _connectionSoftware, _inFlight, _lastSeen, awake);
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_connection is not null && Sender.Equals(_connection)) _lastSeen = DateTimeOffset.UtcNow;
+        var handled = base.AroundReceive(receive, message);
+        // Any message may change what ops shows; the index hears of it at most once a second.
+        if (message is not (UnitSessionIndexReporter.Flush or UnitSessionOpsQueries.GetReport)) _opsIndex.Changed();
+        return handled;
     }
 
     private void OnRouteRead(RouteRead read)
@@ -523,6 +549,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             }
         }
         _waiters.Clear();
+        _opsIndex.ReportNow(OpsReport(awake: false));
         base.PostStop();
     }
     private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChange> Unseen);

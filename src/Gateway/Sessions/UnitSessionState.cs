@@ -30,6 +30,8 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     public IReadOnlyCollection<PendingWrite> Backlog => _backlog.Values;
     public int BacklogCount => _backlog.Count;
     public int FinishedCount => _finishedById.Count;
+    /// <summary>Settled writes still retained (for ops counts).</summary>
+    public IEnumerable<FinishedWrite> FinishedWrites => _finishedById.Values;
 
     public ConnectionAttached Attach(string software, DateTimeOffset now) => new(Epoch + 1, now, software);
 

@@ -1,0 +1,74 @@
+using Akka.Actor;
+using Akka.Hosting;
+using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Sessions;
+using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+
+namespace HealthGateway.Gateway.Ops;
+
+/// <summary>The ops API (<c>/api/v1/ops</c>, admin only): cluster, sharding, unit sessions, operations, live events. See docs/operations.md.</summary>
+public static class OpsEndpoints
+{
+    /// <summary>Longest unit or operation id accepted in an ops path (longer ones are 404 without touching a session).</summary>
+    private const int MaxIdLength = 200;
+
+    public static IServiceCollection AddOps(this IServiceCollection services) =>
+        services.AddSingleton<ClusterOps>().AddSingleton<ShardingOps>().AddSingleton<UnitOps>();
+
+    public static RouteGroupBuilder MapOps(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/ops").RequireAuthorization(Policies.Admin)
+            .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Ops");
+
+        group.MapGet("/cluster", (ClusterOps cluster) => TypedResults.Ok(cluster.View()));
+        group.MapPost("/cluster/leave", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "leave"));
+        group.MapPost("/cluster/down", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "down"));
+        group.MapPost("/cluster/down-unreachable", (ClusterOps cluster) => TypedResults.Ok(new DownedMembers(cluster.DownUnreachable())));
+
+        group.MapGet("/sharding/regions", async (ShardingOps sharding) => TypedResults.Ok(await sharding.RegionsAsync()));
+        group.MapGet("/sharding/region-stats", async (ShardingOps sharding) => TypedResults.Ok(await sharding.RegionStatsAsync()));
+
+        group.MapGet("/units", async (bool? offline, int? minBacklog, UnitOps units, CancellationToken ct) =>
+            TypedResults.Ok(await units.ListAsync(offline ?? false, minBacklog ?? 0, ct)));
+        group.MapGet("/units/{unitId}", async (string unitId, UnitOps units, CancellationToken ct) =>
+            unitId.Length <= MaxIdLength && await units.DetailAsync(unitId, ct) is { } detail
+                ? Results.Ok(detail)
+                : UnitNotFound(unitId));
+
+        group.MapGet("/operations/{operationId}", async (string operationId, UnitOps units, IRequiredActor<UnitSessionRegion> region,
+            CancellationToken ct) =>
+        {
+            if (operationId.Length > MaxIdLength || !OperationId.TryGetUnit(operationId, out var unitId) || !await units.IsKnownAsync(unitId, ct))
+                return Problems.OperationNotFound(operationId);
+            object answer;
+            try
+            {
+                answer = await region.ActorRef.Ask<object>(new UnitSessionCommands.GetOperation(unitId, operationId), TimeSpan.FromSeconds(10), ct);
+            }
+            catch (AskTimeoutException)
+            {
+                return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Operation status unavailable",
+                    "The unit's session did not answer in time (it may be recovering). Try again shortly.", 5);
+            }
+            return answer is OperationState state ? Results.Ok(OpsOperationView.From(state, unitId)) : Problems.OperationNotFound(operationId);
+        });
+
+        group.MapGet("/events", (HttpContext http, ActorSystem system) => OpsEventStream.WriteAsync(http, system));
+        return group;
+    }
+
+    private static IResult MemberAction(MemberAddressRequest? body, ClusterOps cluster, string action)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Address))
+            return Problems.BadRequest("Address required", "Send {\"address\": \"akka.tcp://gateway@host:port\"}.");
+        if (cluster.Find(body.Address) is not { } member)
+            return Problems.Create(StatusCodes.Status404NotFound, "Member not found", $"No cluster member has the address '{body.Address}'.");
+        if (action == "leave") cluster.Leave(member);
+        else cluster.Down(member);
+        return TypedResults.Accepted((string?)null, new MemberActionResult(member.Address.ToString(), action));
+    }
+
+    private static IResult UnitNotFound(string unitId) =>
+        Problems.Create(StatusCodes.Status404NotFound, "Unit not found", $"No unit '{unitId}' is known to the gateway.");
+}

@@ -1,0 +1,17 @@
+namespace HealthGateway.Gateway.Ops;
+
+/// <summary>One event of <c>GET /api/v1/ops/events</c> (cluster member or unit connection).</summary>
+public sealed record OpsEvent(string Type, DateTimeOffset At, string? Address = null, string? UnitId = null, string? Node = null, string? Detail = null);
+
+/// <summary>The event type names of the ops event stream.</summary>
+public static class OpsEventTypes
+{
+    public const string MemberUp = "member-up";
+    public const string MemberLeft = "member-left";
+    public const string MemberRemoved = "member-removed";
+    public const string MemberUnreachable = "member-unreachable";
+    public const string MemberReachable = "member-reachable";
+    public const string UnitConnected = "unit-connected";
+    public const string UnitDisconnected = "unit-disconnected";
+    public const string UnitSuperseded = "unit-superseded";
+}
