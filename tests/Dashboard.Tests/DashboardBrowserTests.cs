@@ -1,3 +1,4 @@
+using System.Net;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -26,7 +27,7 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         _gateway = await GatewayNode.StartAsync(_data.Sub("gateway"));
         _context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            ViewportSize = new ViewportSize { Width = 1440, Height = 760 },
             ColorScheme = ColorScheme.Light,
         });
         _page = await _context.NewPageAsync();
@@ -52,33 +53,39 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         UnitNodeHost? south = await StartUnitAsync("clinic-south");
         try
         {
+            var northPatient = await RegisteredPatientAsync(north);
+            var southPatient = await RegisteredPatientAsync(south);
 
-        await SignInAsync(_gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30)));
+            await SignInAsync(_gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30)));
 
-        var member = _page.Locator($"#members-table tr[data-member='{_gateway.ClusterAddress}']");
-        await Expect(member.Locator("[data-field=status]")).ToHaveTextAsync("Up", Soon);
-        await Expect(member.Locator("[data-field=reachable]")).ToHaveTextAsync("reachable", Soon);
-        await Expect(_page.Locator("#leader")).ToHaveTextAsync(_gateway.ClusterAddress.Replace("akka.tcp://", ""), Soon);
-        await Expect(UnitState("clinic-north")).ToHaveTextAsync("online", Soon);
-        await Expect(UnitState("clinic-south")).ToHaveTextAsync("online", Soon);
-        await Expect(_page.Locator("#shards-table tbody tr[data-region]").First).ToBeVisibleAsync(SoonVisible);
-        await Expect(_page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 60_000 });
+            var member = _page.Locator($"#members-table tr[data-member='{_gateway.ClusterAddress}']");
+            await Expect(member.Locator("[data-field=status]")).ToHaveTextAsync("Up", Soon);
+            await Expect(member.Locator("[data-field=reachable]")).ToHaveTextAsync("reachable", Soon);
+            await Expect(_page.Locator("#leader")).ToHaveTextAsync(_gateway.ClusterAddress.Replace("akka.tcp://", ""), Soon);
+            await Expect(UnitState("clinic-north")).ToHaveTextAsync("online", Soon);
+            await Expect(UnitState("clinic-south")).ToHaveTextAsync("online", Soon);
+            await Expect(_page.Locator("#shards-table tbody tr[data-region]").First).ToBeVisibleAsync(SoonVisible);
+            await Expect(_page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 60_000 });
 
-        await south.DisposeAsync(); // the unit service stops: its socket closes
-        south = null;
+            await south.DisposeAsync(); // the unit service stops: its socket closes
+            south = null;
 
-        await Expect(UnitState("clinic-south")).ToHaveTextAsync("offline", Soon);
-        await Expect(UnitState("clinic-north")).ToHaveTextAsync("online", Soon);
-        await Expect(_page.Locator("#event-log li[data-type='unit-disconnected']").First).ToBeVisibleAsync(SoonVisible);
-        await Expect(_page.Locator("#tile-units")).ToHaveTextAsync("1 / 2", Soon);
+            await Expect(UnitState("clinic-south")).ToHaveTextAsync("offline", Soon);
+            await Expect(UnitState("clinic-north")).ToHaveTextAsync("online", Soon);
+            await Expect(_page.Locator("#event-log li[data-type='unit-disconnected']").First).ToBeVisibleAsync(SoonVisible);
+            await Expect(_page.Locator("#tile-units")).ToHaveTextAsync("1 / 2", Soon);
 
-        var screenshot = Path.Combine(RepoPaths.Root, "TestResults", "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        File.Delete(screenshot);
-        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        Assert.True(new FileInfo(screenshot).Length > 0, $"the screenshot {screenshot} is empty");
+            // Writes for the offline unit wait in its backlog (202); writes for the online one are applied (201).
+            for (var i = 0; i < 3; i++) await BookAsync(southPatient, i, HttpStatusCode.Accepted);
+            for (var i = 0; i < 12; i++) await BookAsync(northPatient, i, HttpStatusCode.Created);
+            await Expect(_page.Locator("#units-table tr[data-unit-id='clinic-south'] [data-field=backlog]")).ToHaveTextAsync("3", Soon);
+            await Expect(_page.Locator("#units-table tr[data-unit-id='clinic-north'] [data-field=backlog]")).ToHaveTextAsync("0", Soon);
 
-        Assert.Empty(_pageErrors);
+            await ScreenshotAsync("dashboard.png");
+            await _page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+            await ScreenshotAsync("dashboard-dark.png");
+
+            Assert.Empty(_pageErrors);
         }
         finally
         {
@@ -114,6 +121,16 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         await Expect(_page.Locator("#login-view")).ToBeVisibleAsync();
     }
 
+    /// <summary>A full-page screenshot in TestResults/ at the repository root (CI keeps that folder).</summary>
+    private async Task ScreenshotAsync(string name)
+    {
+        var path = Path.Combine(RepoPaths.Root, "TestResults", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Delete(path);
+        await _page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(File.Exists(path) && new FileInfo(path).Length > 0, $"the screenshot {path} is missing or empty");
+    }
+
     private ILocator UnitState(string unitId) => _page.Locator($"#units-table tr[data-unit-id='{unitId}'] [data-field=state]");
 
     private async Task SignInAsync(string token)
@@ -121,6 +138,23 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         await _page.GotoAsync(new Uri(_gateway.BaseUrl, "/ops").ToString());
         await _page.Locator("#token-input").FillAsync(token);
         await _page.Locator("#sign-in").ClickAsync();
+    }
+
+    /// <summary>One of the unit's patients, once the gateway's directory routes to the unit.</summary>
+    private async Task<string> RegisteredPatientAsync(UnitNodeHost unit)
+    {
+        var patientId = (await unit.PatientIdsAsync())[0];
+        await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK,
+            (await _gateway.GetAsync($"/api/v1/patients/{patientId}/invoices", _gateway.PatientToken(patientId))).StatusCode), TimeSpan.FromSeconds(60));
+        return patientId;
+    }
+
+    private async Task BookAsync(string patientId, int slot, HttpStatusCode expected)
+    {
+        var startsAt = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(30), TimeSpan.Zero).AddHours(slot);
+        var response = await _gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/appointments",
+            _gateway.PatientToken(patientId), WriteClient.Booking(startsAt), prefer: expected == HttpStatusCode.Accepted ? "respond-async" : null);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     private async Task<UnitNodeHost> StartUnitAsync(string unitId)

@@ -255,7 +255,6 @@
     tbody.replaceChildren(...shown.map((u) => {
       const state = u.connected ? 'online' : 'offline';
       const r = rates.get(u.unitId);
-      const ops = u.operations || {};
       const age = u.oldestBufferedAgeSeconds;
       const backlogTone = !u.backlog ? '' : age !== null && age !== undefined && age > 300 ? 'bad' : 'warn';
       const seen = u.connected
@@ -272,9 +271,20 @@
         el('td', { className: 'num', text: duration(age) }),
         el('td', { className: 'num', text: r ? rate(r.delivered) : '–' }),
         el('td', { className: 'num', text: r ? rate(r.applied) : '–' }),
-        el('td', { className: 'num mono', text: [ops.queued, ops.delivered, ops.applied, ops.rejected, ops.expired].map((n) => n ?? 0).join(' · ') }),
+        operationsCell(u.operations || {}),
       ]);
     }));
+  }
+
+  /** Only the non-zero operation counts, named: "3 queued · 4 applied" reads faster than five columns of zeros. */
+  function operationsCell(ops) {
+    const parts = [['queued', ''], ['delivered', ''], ['applied', ''], ['rejected', 'bad'], ['expired', 'bad']]
+      .filter(([name]) => ops[name] > 0)
+      .map(([name, tone]) => el('span', { className: 'op', text: `${count(ops[name])} ${name}`, data: { tone } }));
+    const cell = el('td', { className: 'ops', data: { field: 'operations' } });
+    if (parts.length === 0) cell.textContent = '–';
+    parts.forEach((part, i) => { if (i > 0) cell.append(' · '); cell.append(part); });
+    return cell;
   }
 
   const EVENT_TONES = {
@@ -283,18 +293,22 @@
     'member-removed': 'bad', 'member-unreachable': 'bad',
   };
 
+  /** The console's own notes (stream up or down) in the same log, told apart from gateway events. */
+  const logConsole = (text) => logEvent({ type: 'console', at: new Date().toISOString(), detail: text });
+
   function logEvent(event) {
     const log = $('event-log');
     log.querySelector('.empty')?.remove();
     const subject = event.unitId ? `unit ${event.unitId}` : event.address ? shortAddress(event.address) : '';
     const where = event.node && event.unitId ? ` on ${shortAddress(event.node)}` : '';
-    const text = `${subject}${where}${event.detail ? ' · ' + event.detail : ''}`;
+    const text = [`${subject}${where}`, event.detail].filter(Boolean).join(' · ');
     log.prepend(el('li', { data: { type: event.type } }, [
       el('span', { className: 'at', text: clock(event.at) }),
       el('span', { className: 'type', text: event.type, data: { tone: EVENT_TONES[event.type] || '' } }),
       el('span', { className: 'what', text, title: text }),
     ]));
     while (log.children.length > MAX_EVENTS) log.lastElementChild.remove();
+    if (event.type === 'console') return;
     session.eventCount += 1;
     $('events-count').textContent = `${session.eventCount} since sign-in${session.eventCount > MAX_EVENTS ? `, last ${MAX_EVENTS} shown` : ''}`;
   }
@@ -385,6 +399,7 @@
         }
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         setLive('live', 'live');
+        logConsole('event stream connected');
         retry = STREAM_RETRY_MIN_MS;
         const feed = parseEventStream((type, json) => {
           let event;
@@ -404,6 +419,7 @@
       } catch (error) {
         if (signal.aborted) return;
         setLive('connecting', `reconnecting in ${Math.round(retry / 1000)} s`);
+        logConsole(`event stream lost (${error.message}); reconnecting in ${Math.round(retry / 1000)} s`);
         await new Promise((resolve) => setTimeout(resolve, retry));
         retry = Math.min(retry * 2, STREAM_RETRY_MAX_MS);
       }
