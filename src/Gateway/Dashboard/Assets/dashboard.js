@@ -347,12 +347,18 @@
     }
   }
 
+  /** One refresh at a time (a slow answer must not overwrite a newer one); an event during one asks for another. */
   function scheduleRefresh(delay) {
     const current = session;
+    if (!current) return;
     clearTimeout(current.timer);
     current.timer = setTimeout(async () => {
+      if (current.refreshing) { current.again = true; return; }
+      current.refreshing = true;
+      current.again = false;
       try { await refresh(); } catch { /* aborted */ }
-      if (session === current && !current.abort.signal.aborted) scheduleRefresh(REFRESH_MS);
+      current.refreshing = false;
+      if (session === current && !current.abort.signal.aborted) scheduleRefresh(current.again ? 0 : REFRESH_MS);
     }, delay);
   }
 
@@ -430,7 +436,7 @@
 
   function start(token) {
     if (session) session.abort.abort();
-    session = { token, abort: new AbortController(), timer: 0, sample: null, rates: new Map(), units: [], eventCount: 0 };
+    session = { token, abort: new AbortController(), timer: 0, sample: null, rates: new Map(), units: [], eventCount: 0, refreshing: false, again: false };
     $('event-log').replaceChildren(el('li', { className: 'empty', text: 'Waiting for cluster and unit events…' }));
     $('events-count').textContent = '';
     setLive('connecting', 'connecting');
