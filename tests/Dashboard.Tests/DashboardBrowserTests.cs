@@ -94,6 +94,34 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
     }
 
     [Fact]
+    public async Task A_node_joining_the_cluster_shows_up_live_with_its_shards_and_sockets()
+    {
+        await using var north = await StartUnitAsync("clinic-north");
+        await SignInAsync(_gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30)));
+        await Expect(_page.Locator("#tile-members")).ToHaveTextAsync("1 / 1", Soon);
+        await Expect(_page.Locator("#live-state")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 60_000 });
+
+        // A second gateway joins the first (same database, as a cluster shares its journal); a unit connects to it.
+        await using var second = await GatewayNode.StartAsync(_data.Sub("gateway"), seedPorts: [_gateway.ClusterPort]);
+        await using var east = await UnitNodeHost.StartAsync("clinic-east", _data.Sub("clinic-east"), second.WebSocketBase,
+            second.UnitToken("clinic-east"), seedPatients: 3);
+        await east.WaitConnectedAsync();
+
+        var joined = _page.Locator($"#members-table tr[data-member='{second.ClusterAddress}']");
+        await Expect(joined.Locator("[data-field=status]")).ToHaveTextAsync("Up", Soon);
+        await Expect(joined.Locator("[data-field=reachable]")).ToHaveTextAsync("reachable", Soon);
+        await Expect(_page.Locator("#tile-members")).ToHaveTextAsync("2 / 2", Soon);
+        await Expect(_page.Locator($"#event-log li[data-type='member-up']").First).ToBeVisibleAsync(SoonVisible);
+        await Expect(_page.Locator($"#shards-table tr[data-node='{second.ClusterAddress}']").First).ToBeVisibleAsync(SoonVisible);
+        await Expect(UnitState("clinic-east")).ToHaveTextAsync("online", Soon);
+        await Expect(_page.Locator("#units-table tr[data-unit-id='clinic-east'] [data-field=node]"))
+            .ToHaveTextAsync(second.ClusterAddress.Replace("akka.tcp://", ""), Soon);
+
+        await ScreenshotAsync("dashboard-cluster.png");
+        Assert.Empty(_pageErrors);
+    }
+
+    [Fact]
     public async Task A_non_admin_token_is_refused_with_a_clear_message_and_not_kept()
     {
         await SignInAsync(_gateway.PatientToken("p-1"));

@@ -264,7 +264,7 @@
       return el('tr', { data: { unitId: u.unitId, state } }, [
         el('td', { className: 'mono unit-id', text: u.unitId }),
         el('td', {}, [badge(state, u.connected ? 'ok' : 'bad', 'state')]),
-        el('td', { className: 'mono', text: u.connected ? shortAddress(u.node) : '–', title: u.node || '' }),
+        el('td', { className: 'mono', text: u.connected ? shortAddress(u.node) : '–', title: u.node || '', data: { field: 'node' } }),
         seen,
         el('td', { className: 'mono', text: [u.protocolVersion && `p${u.protocolVersion}`, u.softwareVersion].filter(Boolean).join(' · ') || '–' }),
         el('td', { className: 'num backlog', text: count(u.backlog), data: { tone: backlogTone, field: 'backlog' } }),
@@ -353,6 +353,8 @@
     if (!current) return;
     clearTimeout(current.timer);
     current.timer = setTimeout(async () => {
+      // A background tab keeps its event stream but stops polling; it catches up when shown again.
+      if (document.hidden) { scheduleRefresh(REFRESH_MS); return; }
       if (current.refreshing) { current.again = true; return; }
       current.refreshing = true;
       current.again = false;
@@ -459,6 +461,7 @@
     $('sign-out').addEventListener('click', () => signOut('info', 'Signed out. The token was removed from this tab.'));
     $('unit-filter').addEventListener('input', () => session && renderUnits());
     $('offline-only').addEventListener('change', () => session && renderUnits());
+    document.addEventListener('visibilitychange', () => { if (session && !document.hidden) scheduleRefresh(0); });
 
     const saved = sessionStorage.getItem(TOKEN_KEY);
     if (saved) start(saved); else showLogin();
