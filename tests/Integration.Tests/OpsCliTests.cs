@@ -33,7 +33,7 @@ public sealed class OpsCliTests(TwoGatewayCluster cluster) : IClassFixture<TwoGa
         var view = Json(await HgwAsync(A, "cluster", "show", "--json"));
         Assert.Equal(A.ClusterAddress, view.GetProperty("self").GetString());
         var members = view.GetProperty("members").EnumerateArray().ToList();
-        Assert.Equal([A.ClusterAddress, B.ClusterAddress], members.Select(m => m.GetProperty("address").GetString()).Order());
+        Assert.Equal(new[] { A.ClusterAddress, B.ClusterAddress }.Order(StringComparer.Ordinal), members.Select(m => m.GetProperty("address").GetString()!).Order(StringComparer.Ordinal));
         Assert.All(members, m => Assert.Equal("Up", m.GetProperty("status").GetString()));
         Assert.Equal([1, 2], members.Select(m => m.GetProperty("upNumber").GetInt32()).Order());
         Assert.Empty(view.GetProperty("unreachable").EnumerateArray());
