@@ -132,6 +132,7 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         await Expect(_page.Locator("#login-view")).ToBeVisibleAsync();
         await Expect(_page.Locator("#console-view")).ToBeHiddenAsync();
         Assert.Null(await _page.EvaluateAsync<string?>("() => sessionStorage.getItem('hgw.ops.token')"));
+        await ScreenshotAsync("dashboard-forbidden.png");
         Assert.Empty(_pageErrors);
     }
 

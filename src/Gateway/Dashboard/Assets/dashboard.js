@@ -97,11 +97,11 @@
 
   // ---------- API ----------
 
-  async function api(path, signal) {
+  async function api(path, current) {
     const response = await fetch(API + path, {
-      headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
+      headers: { Authorization: `Bearer ${current.token}`, Accept: 'application/json' },
       cache: 'no-store',
-      signal,
+      signal: current.abort.signal,
     });
     if (response.status === 401 || response.status === 403) throw new AuthError(response.status);
     if (!response.ok) {
@@ -320,7 +320,7 @@
     if (!current) return;
     const signal = current.abort.signal;
     const [cluster, regions, units] = await Promise.allSettled([
-      api('/cluster', signal), api('/sharding/regions', signal), api('/units', signal),
+      api('/cluster', current), api('/sharding/regions', current), api('/units', current),
     ]);
     if (session !== current) return;
     const failures = [cluster, regions, units].filter((r) => r.status === 'rejected').map((r) => r.reason);
