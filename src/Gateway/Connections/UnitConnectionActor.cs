@@ -51,7 +51,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private Hello? _hello;
     private bool _inboundDone;
     private bool _closing;
-    // Ops: when the unit last sent a frame (keep-alives included), reported to the node's session index.
+    // Ops: when the unit last sent a protocol frame (its pings included), reported to the node's session index.
     private DateTimeOffset _lastFrameAt;
     private DateTimeOffset _lastFrameReported;
 

@@ -26,15 +26,15 @@ public static class OpsEndpoints
         group.MapPost("/cluster/down", (MemberAddressRequest? body, ClusterOps cluster) => MemberAction(body, cluster, "down"));
         group.MapPost("/cluster/down-unreachable", (ClusterOps cluster) => TypedResults.Ok(new DownedMembers(cluster.DownUnreachable())));
 
-        group.MapGet("/sharding/regions", async (ShardingOps sharding) => TypedResults.Ok(await sharding.RegionsAsync()));
-        group.MapGet("/sharding/region-stats", async (ShardingOps sharding) => TypedResults.Ok(await sharding.RegionStatsAsync()));
+        group.MapGet("/sharding/regions", (ShardingOps sharding) => WithinDeadline(async () => Results.Ok(await sharding.RegionsAsync())));
+        group.MapGet("/sharding/region-stats", (ShardingOps sharding) => WithinDeadline(async () => Results.Ok(await sharding.RegionStatsAsync())));
 
         group.MapGet("/units", async (bool? offline, int? minBacklog, UnitOps units, CancellationToken ct) =>
             TypedResults.Ok(await units.ListAsync(offline ?? false, minBacklog ?? 0, ct)));
-        group.MapGet("/units/{unitId}", async (string unitId, UnitOps units, CancellationToken ct) =>
+        group.MapGet("/units/{unitId}", (string unitId, UnitOps units, CancellationToken ct) => WithinDeadline(async () =>
             unitId.Length <= MaxIdLength && await units.DetailAsync(unitId, ct) is { } detail
                 ? Results.Ok(detail)
-                : UnitNotFound(unitId));
+                : UnitNotFound(unitId)));
 
         group.MapGet("/operations/{operationId}", async (string operationId, UnitOps units, IRequiredActor<UnitSessionRegion> region,
             CancellationToken ct) =>
@@ -67,6 +67,20 @@ public static class OpsEndpoints
         if (action == "leave") cluster.Leave(member);
         else cluster.Down(member);
         return TypedResults.Accepted((string?)null, new MemberActionResult(member.Address.ToString(), action));
+    }
+
+    /// <summary>Cluster queries that time out (a node busy or unreachable) answer 503, not 500.</summary>
+    private static async Task<IResult> WithinDeadline(Func<Task<IResult>> query)
+    {
+        try
+        {
+            return await query();
+        }
+        catch (AskTimeoutException)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Cluster did not answer in time",
+                "A shard region or session did not answer in time (a node may be busy, recovering or unreachable). Try again shortly.", 5);
+        }
     }
 
     private static IResult UnitNotFound(string unitId) =>

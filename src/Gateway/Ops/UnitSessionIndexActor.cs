@@ -15,7 +15,6 @@ public sealed class UnitSessionIndexActor : ReceiveActor
 
     private readonly Dictionary<string, UnitSessionReport> _reports = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
-    private readonly IActorRef _mediator = DistributedPubSub.Get(Context.System).Mediator;
 
     public UnitSessionIndexActor()
     {
@@ -28,7 +27,9 @@ public sealed class UnitSessionIndexActor : ReceiveActor
         {
             if (!_lastSeen.TryGetValue(s.UnitId, out var known) || known < s.At) _lastSeen[s.UnitId] = s.At;
         });
-        Receive<UnitSessionIndexCommands.PublishEvent>(p => _mediator.Tell(new Publish(OpsEventTopic.Name, p.Event)));
+        // The mediator is looked up on first use only: the index itself needs no cluster (and is tested without one).
+        Receive<UnitSessionIndexCommands.PublishEvent>(p =>
+            DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(OpsEventTopic.Name, p.Event)));
         Receive<UnitSessionIndexQueries.GetReports>(_ =>
             Sender.Tell(new UnitSessionIndexReplies.Reports(_reports.Values.ToList(), new Dictionary<string, DateTimeOffset>(_lastSeen))));
     }

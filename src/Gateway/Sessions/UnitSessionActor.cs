@@ -186,8 +186,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _opsIndex.ReportNow(OpsReport());
     }
 
+    // A stopped session holds no connection: the socket re-attaches wherever the session wakes next and reports from there.
     private UnitSessionReport OpsReport(bool awake = true) =>
-        _opsIndex.Build(_unitId, _state, _connection, _connectionSoftware, _inFlight, _lastSeen, awake);
+        _opsIndex.Build(_unitId, _state, awake ? _connection : null, _connectionSoftware, _inFlight, _lastSeen, awake);
 
     protected override bool AroundReceive(Receive receive, object message)
     {

@@ -23,6 +23,12 @@ internal static class Format
         return $"{at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z ({Ago(DateTimeOffset.UtcNow - at)} ago)";
     }
 
+    /// <summary>A timestamp as UTC to the second (for times that may lie ahead, like an expiry).</summary>
+    public static string Timestamp(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var at)
+            ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z"
+            : "-";
+
     public static string Ago(TimeSpan span)
     {
         if (span < TimeSpan.Zero) span = TimeSpan.Zero;

@@ -26,7 +26,7 @@ public sealed class OperationsShowCommand(IAnsiConsole console) : GatewayCommand
             ("Patient", Format.Text(op, "patientId")),
             ("Requested by", Format.Text(op, "requestedBy")),
             ("Created", Format.Time(op, "createdAt")),
-            ("Expires", Format.Text(op, "expiresAt")),
+            ("Expires", Format.Timestamp(op, "expiresAt")),
             ("Settled", Format.Time(op, "settledAt")),
             ("Reason", Format.Text(op, "reason")),
             ("Result", Format.Text(op, "result")),
