@@ -3,6 +3,7 @@ using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Ops;
@@ -95,6 +96,7 @@ public static class GatewayApp
         app.MapAudit();
         app.MapPatientEvents();
         app.MapUnitSocket();
+        app.MapDashboard();
         app.MapOps();
         return app;
     }

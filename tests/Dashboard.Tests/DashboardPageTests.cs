@@ -1,0 +1,84 @@
+using System.Net;
+using HealthGateway.Gateway.Dashboard;
+using HealthGateway.Integration.Tests.Infrastructure;
+
+namespace HealthGateway.Dashboard.Tests;
+
+/// <summary>The dashboard's files over plain HTTP: served by the gateway itself, locked to its own origin.</summary>
+public sealed class DashboardPageTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private GatewayNode _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await GatewayNode.StartAsync(_data.Sub("gateway"));
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Theory]
+    [InlineData("/ops", "text/html")]
+    [InlineData("/ops/", "text/html")]
+    [InlineData("/ops/dashboard.js", "text/javascript")]
+    [InlineData("/ops/dashboard.css", "text/css")]
+    [InlineData("/ops/favicon.svg", "image/svg+xml")]
+    public async Task Files_are_served_without_a_token_with_a_self_only_policy(string path, string contentType)
+    {
+        var response = await _gateway.GetAsync(path, token: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(DashboardEndpoints.ContentSecurityPolicy, Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task The_policy_allows_nothing_from_another_origin_and_nothing_inline()
+    {
+        var policy = DashboardEndpoints.ContentSecurityPolicy;
+        Assert.Contains("default-src 'none'", policy);
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("connect-src 'self'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        Assert.DoesNotContain("unsafe-eval", policy);
+        Assert.DoesNotContain("http", policy);
+
+        // Nothing in the page reaches for another origin (no CDN, no web fonts).
+        var html = await _gateway.Http.GetStringAsync("/ops");
+        Assert.DoesNotContain("http://", html);
+        Assert.DoesNotContain("https://", html);
+        Assert.DoesNotContain("<style", html);
+        Assert.DoesNotContain("style=", html);
+        Assert.DoesNotContain("<script>", html);
+    }
+
+    [Fact]
+    public async Task An_unchanged_file_is_revalidated_with_its_etag()
+    {
+        var first = await _gateway.GetAsync("/ops/dashboard.js", token: null);
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ops/dashboard.js");
+        request.Headers.IfNoneMatch.Add(etag);
+        var second = await _gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, second.StatusCode);
+        Assert.Empty(await second.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("/ops/missing.js")]
+    [InlineData("/ops/..%2Fappsettings.json")]
+    [InlineData("/ops/index.html.bak")]
+    public async Task Only_the_dashboards_own_files_are_served(string path)
+    {
+        var response = await _gateway.GetAsync(path, token: null);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
