@@ -30,6 +30,9 @@ public sealed class GatewayOptions
     /// <summary>How long a connection waits for its session to attach (close 4004 after).</summary>
     public TimeSpan AttachTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>An unanswered attach is repeated this often until <see cref="AttachTimeout"/> (the first may have been lost with a node).</summary>
+    public TimeSpan AttachRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>WebSocket keep-alive ping interval; a peer silent for <see cref="KeepAliveTimeout"/> is dropped.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(45);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using HealthGateway.Gateway.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace HealthGateway.Gateway.Audit;
 
@@ -14,10 +15,13 @@ public sealed class SqlAuditStore : IAuditStore
     public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IGatewayDatabase _database;
+    private readonly string? _sqliteConnectionString;
 
     public SqlAuditStore(IGatewayDatabase database)
     {
         _database = database;
+        if (database.Provider == StorageProvider.Sqlite)
+            _sqliteConnectionString = new SqliteConnectionStringBuilder(database.ConnectionString) { DefaultTimeout = (int)LockTimeout.TotalSeconds }.ToString();
         // On a shared server `schema apply` created the table; nodes never race DDL there.
         if (database.CreatesSchemaOnStart) database.Create(new AuditLogTable());
     }
@@ -59,13 +63,11 @@ public sealed class SqlAuditStore : IAuditStore
 
     private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = await _database.OpenConnectionAsync(ct);
-        if (_database.Provider == StorageProvider.Sqlite)
-        {
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA busy_timeout = {(int)LockTimeout.TotalMilliseconds}";
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
+        if (_sqliteConnectionString is null) return await _database.OpenConnectionAsync(ct);
+        // Microsoft.Data.Sqlite retries a busy file for the connection's DefaultTimeout (30 s, set for the journal);
+        // the audit trail gets its own, shorter one.
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(ct);
         return connection;
     }
 

@@ -137,6 +137,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             else BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(m.Frame)}' before 'welcome'");
         });
         Receive<AttachTimedOut>(_ => BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry"));
+        Receive<RetryAttach>(_ => SendAttach());
         Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
         Receive<Superseded>(_ => BeginClose(CloseCodes.Superseded, "superseded by a newer connection for this unit"));
     }
@@ -165,6 +166,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         });
         Receive<Attached>(OnAttached);
         Receive<AttachTimedOut>(_ => BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry"));
+        Receive<RetryAttach>(_ => { if (_session is null) SendAttach(); });
         Receive<SweepExpiredReads>(_ => SweepExpired());
     }
 
@@ -175,6 +177,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
         Receive<OutboundCompleted>(_ => SendCloseFrame());
         Receive<OutboundFailed>(_ => Context.Stop(Self));
+        Receive<RetryAttach>(_ => { }); // a timer still in the mailbox; nothing to attach any more
         Receive<CloseSent>(_ => { if (_inboundDone) Context.Stop(Self); });
         Receive<InboundCompleted>(_ => { _inboundDone = true; if (_settings.Socket.State is WebSocketState.Closed) Context.Stop(Self); });
         Receive<InboundFailed>(_ => Context.Stop(Self));
@@ -237,13 +240,20 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void RequestAttach()
     {
-        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _hello.LastAppliedSeq, _epoch));
+        SendAttach();
         Timers.StartSingleTimer(AttachTimer, AttachTimedOut.Instance, _settings.Options.AttachTimeout);
+        // An attach sent towards a node that just died is lost; repeating it lets the session, restarted
+        // elsewhere, answer within one interval instead of the unit being closed at the timeout.
+        Timers.StartPeriodicTimer(AttachRetryTimer, RetryAttach.Instance, _settings.Options.AttachRetryInterval);
     }
+
+    private void SendAttach() =>
+        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _hello.LastAppliedSeq, _epoch));
 
     private void OnAttached(Attached attached)
     {
         Timers.Cancel(AttachTimer);
+        Timers.Cancel(AttachRetryTimer);
         var firstAttach = _session is null && _epoch == 0;
         _session = Sender;
         _epoch = attached.Epoch;
@@ -417,6 +427,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private const string HandshakeTimer = "handshake";
     private const string AttachTimer = "attach";
+    private const string AttachRetryTimer = "attach-retry";
     private const string SweepTimer = "sweep";
     private const string CloseTimer = "close";
     private const string TokenTimer = "token";
@@ -433,6 +444,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private sealed record OutboundFailed(Exception Cause);
     private sealed record HandshakeTimedOut { public static readonly HandshakeTimedOut Instance = new(); }
     private sealed record AttachTimedOut { public static readonly AttachTimedOut Instance = new(); }
+    private sealed record RetryAttach { public static readonly RetryAttach Instance = new(); }
     private sealed record SweepExpiredReads { public static readonly SweepExpiredReads Instance = new(); }
     private sealed record CloseSent { public static readonly CloseSent Instance = new(); }
     private sealed record CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }

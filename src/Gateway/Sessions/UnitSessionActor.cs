@@ -47,6 +47,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private bool _stopping;
     private long _lastAssignedSeq;
     private long _lastAssignedEpoch;
+    private readonly HashSet<IActorRef> _attachesInFlight = [];
     // Callers waiting for an operation to be durable or settled.
     private readonly Dictionary<string, List<Waiter>> _waiters = new(StringComparer.Ordinal);
     // Deliveries on the current connection: everything up to _sentUpTo was sent and is not settled yet.
@@ -134,12 +135,22 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnAttach(Attach attach)
     {
+        // Connections repeat an unanswered attach (the first may have gone to a node that died), so a repeat is
+        // answered, never treated as a new connection: the current one hears its epoch again, one in flight waits.
+        if (attach.Connection.Equals(_connection))
+        {
+            attach.Connection.Tell(new Attached(_unitId, _state.Epoch, _state.LastEventSeq));
+            return;
+        }
+        if (_attachesInFlight.Contains(attach.Connection)) return;
+
         // A connection re-attaching after a session move must not take over from a newer one.
-        if (attach.KnownEpoch > 0 && attach.KnownEpoch < _state.Epoch && !attach.Connection.Equals(_connection))
+        if (attach.KnownEpoch > 0 && attach.KnownEpoch < _state.Epoch)
         {
             attach.Connection.Tell(new Superseded(_unitId, _state.Epoch));
             return;
         }
+        _attachesInFlight.Add(attach.Connection);
         // The epoch is reserved now and the journal write does not stash the mailbox (PersistAsync):
         // reads and writes keep flowing while it is stored, also when the journal is slow or down.
         // The new connection hears "attached" only from the callback, once the epoch is durable.
@@ -147,6 +158,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         var attached = new ConnectionAttached(_lastAssignedEpoch, DateTimeOffset.UtcNow, attach.Software);
         PersistAsync(attached, e =>
         {
+            _attachesInFlight.Remove(attach.Connection);
             if (e.Epoch < _lastAssignedEpoch && !attach.Connection.Equals(_connection))
             {
                 // A later attach was decided while this one was being stored: it wins.

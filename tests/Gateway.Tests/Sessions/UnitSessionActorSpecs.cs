@@ -51,6 +51,25 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     }
 
     [Fact]
+    public void A_repeated_attach_from_the_same_connection_is_answered_not_treated_as_a_new_connection()
+    {
+        var session = Session();
+        var connection = CreateTestProbe();
+
+        // Sent twice before the first is stored (a retry crossing the answer), then again once attached.
+        session.Tell(new Attach(Unit, connection.Ref, "test/1", 0));
+        session.Tell(new Attach(Unit, connection.Ref, "test/1", 0));
+        Assert.Equal(1, connection.ExpectMsg<Attached>().Epoch);
+        session.Tell(new Attach(Unit, connection.Ref, "test/1", 0));
+        Assert.Equal(1, connection.ExpectMsg<Attached>().Epoch);
+
+        // Never superseded by itself, and still the current connection.
+        session.Tell(new RouteRead(Unit, "r1", Operations.ListAppointments, "p-1", DateTimeOffset.UtcNow.AddSeconds(5), null));
+        Assert.Equal("r1", connection.ExpectMsg<UnitConnectionCommands.SendRead>().Read.RequestId);
+        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
     public void A_second_connection_supersedes_the_first()
     {
         var session = Session();

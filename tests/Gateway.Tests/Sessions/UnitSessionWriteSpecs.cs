@@ -290,7 +290,7 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
     }
 
     [Fact]
-    public void The_same_connection_attaching_again_gets_everything_unsettled_again()
+    public void The_current_connection_attaching_again_keeps_its_epoch_and_is_not_sent_its_deliveries_twice()
     {
         var session = Session();
         Enqueue(session, "op-1");
@@ -298,8 +298,26 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
         var epoch = Attach(session, connection);
         connection.ExpectMsg<Deliveries>(Long);
 
-        var again = Attach(session, connection, knownEpoch: epoch);
+        // A repeated attach (the connection retries until answered) is answered with the same epoch.
+        Assert.Equal(epoch, Attach(session, connection, knownEpoch: epoch));
+        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
 
+    [Fact]
+    public void A_connection_attaching_to_its_restarted_session_gets_everything_unsettled_again()
+    {
+        var session = Session();
+        Enqueue(session, "op-1");
+        var connection = CreateTestProbe();
+        var epoch = Attach(session, connection);
+        connection.ExpectMsg<Deliveries>(Long);
+
+        Watch(session);
+        Sys.Stop(session);
+        ExpectTerminated(session);
+        var restarted = Session();
+
+        var again = Attach(restarted, connection, knownEpoch: epoch);
         Assert.Equal(epoch + 1, again);
         var redelivered = connection.ExpectMsg<Deliveries>(Long);
         Assert.Equal(again, redelivered.Epoch);
