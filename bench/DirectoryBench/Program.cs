@@ -57,7 +57,7 @@ for (var i = 0; i < lookups * 5; i++)
     cached.RecordValue(Math.Max(1, Stopwatch.GetElapsedTime(start).Ticks));
 }
 
-double Us(LongHistogram h, double p) => h.GetValueAtPercentile(p) / 10.0; // ticks (100 ns) to us
+double Us(LongHistogram h, double p) => Math.Round(h.GetValueAtPercentile(p) / 10.0, 2); // ticks (100 ns) to us
 var fileMb = new FileInfo(Path.Combine(dir, "gateway.db")).Length / 1e6;
 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, double>
 {

@@ -78,8 +78,8 @@ public sealed class LoadRunner(HttpClient client, RequestFactory requests)
     {
         lock (_histogram)
         {
-            static double Ms(long ticks) => ticks / (double)TimeSpan.TicksPerMillisecond;
-            return new LoadResult(mode, elapsed.TotalSeconds, _completed, _completed / elapsed.TotalSeconds,
+            static double Ms(long ticks) => Math.Round(ticks / (double)TimeSpan.TicksPerMillisecond, 2);
+            return new LoadResult(mode, Math.Round(elapsed.TotalSeconds, 2), _completed, Math.Round(_completed / elapsed.TotalSeconds),
                 Ms(_histogram.GetValueAtPercentile(50)), Ms(_histogram.GetValueAtPercentile(99)),
                 Ms(_histogram.GetValueAtPercentile(99.9)), Ms(_histogram.GetMaxValue()),
                 new Dictionary<string, long>(_codes), _errors);

@@ -15,9 +15,9 @@ var exitAfterApplied = options.Int("exit-after-applied", 0);
 var tokens = new BenchTokens(options.Require("key"));
 
 ThreadPool.SetMinThreads(64, 64);
-using var stop = new CancellationTokenSource();
+var stop = new CancellationTokenSource(); // not disposed: ProcessExit may cancel it after Main returns
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel(); // SIGTERM from bench/run.sh
 
 var stats = new UnitStats();
 var wsBase = new UriBuilder(url) { Scheme = url.Scheme == "https" ? "wss" : "ws" }.Uri;

@@ -5,12 +5,16 @@ namespace HealthGateway.Bench.SimulatedUnits;
 /// <summary>Counters over all simulated units of this process, written to a status file for bench/run.sh.</summary>
 public sealed class UnitStats
 {
-    private long _attached, _registered, _requests, _applied, _acksSent, _connectFailures, _lastAckSentTicks;
+    private long _attached, _registered, _requests, _applied, _acksSent, _connectFailures, _lastAckSentTicks, _firstAttachedTicks;
 
     public long Attached => Interlocked.Read(ref _attached);
     public long Applied => Interlocked.Read(ref _applied);
 
-    public void OnAttached() => Interlocked.Increment(ref _attached);
+    public void OnAttached()
+    {
+        Interlocked.Increment(ref _attached);
+        Interlocked.CompareExchange(ref _firstAttachedTicks, DateTime.UtcNow.Ticks, 0);
+    }
     public void OnDetached() => Interlocked.Decrement(ref _attached);
     public void OnRegistered() => Interlocked.Increment(ref _registered);
     public void OnRequest() => Interlocked.Increment(ref _requests);
@@ -32,6 +36,7 @@ public sealed class UnitStats
         ["applied"] = Applied,
         ["acksSent"] = Interlocked.Read(ref _acksSent),
         ["connectFailures"] = Interlocked.Read(ref _connectFailures),
+        ["firstAttachedUnixMs"] = ToUnixMs(Interlocked.Read(ref _firstAttachedTicks)),
         ["lastAckSentUnixMs"] = ToUnixMs(Interlocked.Read(ref _lastAckSentTicks)),
         ["nowUnixMs"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
     });
