@@ -38,12 +38,15 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
                 socket.Options.AddSubProtocol(ProtocolConstants.SubProtocol);
                 socket.Options.SetBuffer(4096, 4096);
                 await socket.ConnectAsync(new Uri(gateway, "/ws/units"), ct);
-                attached = await SessionAsync(socket, () => { attempt = 0; stats.OnAttached(); }, ct);
+                await SessionAsync(socket, () => { attached = true; attempt = 0; stats.OnAttached(); }, ct);
             }
-            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or HttpRequestException)
+            catch (Exception) when (!ct.IsCancellationRequested)
             {
-                if (ct.IsCancellationRequested) return;
-                stats.OnConnectFailure();
+                stats.OnConnectFailure(); // refused, reset, closed without handshake, bad frame: reconnect
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
             finally
             {
@@ -54,13 +57,13 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
         }
     }
 
-    /// <returns>True once the session was attached (welcome received).</returns>
-    private async Task<bool> SessionAsync(ClientWebSocket socket, Action onAttached, CancellationToken ct)
+    /// <summary>One connection, from hello until the socket closes; <paramref name="onAttached"/> runs on welcome.</summary>
+    private async Task SessionAsync(ClientWebSocket socket, Action onAttached, CancellationToken ct)
     {
         await SendAsync(socket, new Hello(ProtocolConstants.Version, _unitId, "bench-simulated-unit/1", Interlocked.Read(ref _lastAppliedSeq)), ct);
         var buffer = new byte[8192];
         var first = await ReceiveAsync(socket, buffer, ct);
-        if (first.Frame is not Welcome welcome) return false;
+        if (first.Frame is not Welcome welcome) return;
         onAttached();
 
         if (welcome.LastEventSeq < patients) await SendRegistrationsAsync(socket, welcome.LastEventSeq, ct);
@@ -73,7 +76,7 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
             switch (frame)
             {
                 case null:
-                    return true;
+                    return;
                 case Request request:
                     stats.OnRequest();
                     await SendAsync(socket, new Reply(request.Id, ReplyStatus.Ok, ReadPayload.ElementFor(request.PatientId)), ct);
@@ -89,7 +92,6 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
                     break;
             }
         }
-        return true;
     }
 
     private async Task SendRegistrationsAsync(ClientWebSocket socket, long lastEventSeq, CancellationToken ct)
