@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness (issue #5). One command:
-#   bench/run.sh            full run (about 25 min): every scenario, 3 rounds ABAB where there are baselines
+#   bench/run.sh            full run (about 23 min): every scenario, 3 rounds ABAB where there are baselines
 #   bench/run.sh --quick    a few minutes: 1 round, shorter runs, smaller idle/storm/directory sizes
-#   bench/run.sh --smoke    seconds of each component, checks they worked (CI); no timed assertion
+#   bench/run.sh --smoke    ~1 s of each component (~80 s in all, plus an incremental Debug build), checks they worked (CI); no timed assertion
 #   bench/run.sh [--quick] throughput directory ...   only the named scenarios
 # Scenarios: throughput (closed loop + open-loop latency, gateway vs baselines), idle, writes (durable
 # writes + backlog drain), storm, directory.
