@@ -120,7 +120,8 @@ status() {
     local state="down"; kill -0 "$pid" 2>/dev/null && state="running"
     if [[ "$name" == gateway-* && "$state" == running ]]; then
       local i="${name#gateway-}"
-      state="$state, ready: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((HTTP_BASE + i - 1))/healthz/ready")"
+      # 000 when the node does not answer; under set -e a failed curl must not end the listing.
+      state="$state, ready: $(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((HTTP_BASE + i - 1))/healthz/ready" || true)"
     fi
     echo "$name (pid $pid): $state"
   done <"$PIDS"
