@@ -46,10 +46,14 @@ tls_args() {
   printf '%s\n' --Gateway:Cluster:Tls:CertificatePath "$pfx" --Gateway:Cluster:Tls:CertificatePassword cluster-dev
 }
 
+# A process killed after this script exited may linger as a zombie (nobody reaps it), and kill -0 still
+# succeeds on a zombie: it is alive only if it exists and is not in state Z.
+alive() { kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null | tr -d " ")" != Z* ]]; }
+
 wait_ready() { # url pid log
   for _ in $(seq 1 180); do
     curl -fs "$1/healthz/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$2" 2>/dev/null || { echo "process $2 exited; see $3" >&2; return 1; }
+    alive "$2" || { echo "process $2 exited; see $3" >&2; return 1; }
     sleep 0.5
   done
   echo "$1 not ready after 90 s; see $3" >&2; return 1
@@ -105,9 +109,9 @@ stop() {
   [[ -f "$PIDS" ]] || { echo "not started"; return 0; }
   # Units first, then gateways one at a time so each hands its shards to the ones still up.
   tac "$PIDS" | while read -r name pid; do
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
       kill -TERM "$pid"
-      for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      for _ in $(seq 1 120); do alive "$pid" || break; sleep 0.5; done
       echo "$name stopped"
     fi
   done
@@ -117,7 +121,7 @@ stop() {
 status() {
   [[ -f "$PIDS" ]] || { echo "not started"; return 0; }
   while read -r name pid; do
-    local state="down"; kill -0 "$pid" 2>/dev/null && state="running"
+    local state="down"; alive "$pid" && state="running"
     if [[ "$name" == gateway-* && "$state" == running ]]; then
       local i="${name#gateway-}"
       # 000 when the node does not answer; under set -e a failed curl must not end the listing.
