@@ -1,7 +1,6 @@
 using HealthGateway.Gateway.Auth;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace HealthGateway.Bench.Common;
 
@@ -20,22 +19,7 @@ public static class BaselineAuth
             jwt.MapInboundClaims = false;
             jwt.TokenHandlers.Clear();
             jwt.TokenHandlers.Add(new CachingTokenHandler(tokenCacheSize, TimeProvider.System) { MapInboundClaims = false });
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidAlgorithms = options.Algorithms,
-                ValidIssuer = options.Issuer,
-                ValidAudience = options.Audience,
-                ValidateLifetime = true,
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ClockSkew = options.ClockSkew,
-                ValidateIssuerSigningKey = true,
-                TryAllIssuerSigningKeys = false,
-                IssuerSigningKey = key,
-                NameClaimType = "sub",
-                RoleClaimType = "role",
-                ValidTypes = ["JWT", "at+jwt"],
-            };
+            jwt.TokenValidationParameters = PinnedTokenValidation.Create(options, key);
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Patient, p => p.RequireRole(Roles.Patient).RequireClaim("sub"))

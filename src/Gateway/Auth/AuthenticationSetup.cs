@@ -38,25 +38,7 @@ public static class AuthenticationSetup
                 jwt.Authority = options.Authority;
                 jwt.RequireHttpsMetadata = true;
             }
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidAlgorithms = options.Algorithms,
-                ValidateIssuer = true,
-                ValidIssuer = options.Issuer,
-                ValidateAudience = true,
-                ValidAudience = options.Audience,
-                ValidateLifetime = true,
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ClockSkew = options.ClockSkew,
-                ValidateIssuerSigningKey = true,
-                // The token's kid must name one of our keys; no trying every key, no lookup of odd kids.
-                TryAllIssuerSigningKeys = false,
-                IssuerSigningKey = devKey,
-                NameClaimType = "sub",
-                RoleClaimType = "role",
-                ValidTypes = ["JWT", "at+jwt"],
-            };
+            jwt.TokenValidationParameters = PinnedTokenValidation.Create(options, devKey);
             jwt.Events = new JwtBearerEvents
             {
                 OnTokenValidated = context =>
