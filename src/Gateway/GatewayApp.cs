@@ -34,6 +34,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
         builder.Services.AddSingleton<RoutedReads>();
+        builder.Services.AddSingleton<LocalUnitSockets>();
         builder.Services.AddSingleton<WriteSubmitter>();
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UnitWriteLimiter>();

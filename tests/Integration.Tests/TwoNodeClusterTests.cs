@@ -1,7 +1,9 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
+using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Sessions;
+using Microsoft.Extensions.DependencyInjection;
 using HealthGateway.Integration.Tests.Infrastructure;
 
 namespace HealthGateway.Integration.Tests;
@@ -63,7 +65,10 @@ public sealed class TwoNodeClusterTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.Equal(_nodeB.ClusterAddress, status.SessionNode);
         Assert.StartsWith(_nodeA.ClusterAddress, status.ConnectionPath);
 
-        // Served through either node's REST API.
+        // Served through either node's REST API: node A reads straight from the socket it holds,
+        // node B through the session (ADR 10).
+        Assert.True(_nodeA.Services.GetRequiredService<LocalUnitSockets>().TryGet(unitId, out _));
+        Assert.False(_nodeB.Services.GetRequiredService<LocalUnitSockets>().TryGet(unitId, out _));
         foreach (var node in new[] { _nodeA, _nodeB })
             await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK, (await node.GetAsync(path, token)).StatusCode));
 

@@ -15,10 +15,13 @@ namespace HealthGateway.Gateway.Api;
 /// <summary>
 /// A volatile read: directory lookup -> unit session -> unit socket -> reply, with a deadline.
 /// Offline answers 503 at once; a late unit 504; a reply that does not fit the contract 502.
+/// A unit connected to this node is asked directly on its socket; otherwise its session forwards the
+/// read to wherever the unit is connected (ADR 10).
 /// </summary>
 public sealed class RoutedReads(
     PatientDirectory directory,
     IRequiredActor<UnitSessionRegion> region,
+    LocalUnitSockets localSockets,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     ILogger<RoutedReads> logger)
@@ -85,7 +88,9 @@ public sealed class RoutedReads(
         object? answer;
         try
         {
-            answer = await region.ActorRef.Ask<object>(read, timeout, ct);
+            answer = localSockets.TryGet(unitId, out var socket)
+                ? await socket.ReadAsync(read, timeout, ct)
+                : await region.ActorRef.Ask<object>(read, timeout, ct);
         }
         catch (AskTimeoutException)
         {

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace HealthGateway.Gateway.Audit;
 
 /// <summary><see cref="AuditLogTable"/> in the gateway's database (SQLite or PostgreSQL), in plain portable SQL.</summary>
-public sealed class SqlAuditStore : IAuditStore
+public sealed class SqlAuditStore : IAuditStore, IAsyncDisposable
 {
     /// <summary>
     /// How long an append waits for SQLite's write lock. Short, because requests wait for it: when another
@@ -26,39 +26,87 @@ public sealed class SqlAuditStore : IAuditStore
         if (database.CreatesSchemaOnStart) database.Create(new AuditLogTable());
     }
 
+    /// <summary>Rows per INSERT statement: one statement per 64 rows instead of one per row (9 parameters each, well under both databases' limits).</summary>
+    public const int RowsPerStatement = 64;
+
+    private const int Columns = 9;
+    private static readonly string[] InsertSql = new string[RowsPerStatement + 1];
+    private static readonly string[] ParameterNames = Enumerable.Range(0, RowsPerStatement * Columns).Select(i => $"@p{i}").ToArray();
+
+    // The audit log's single writer keeps one connection open between batches; a failure drops it and the next batch opens another.
+    private readonly SemaphoreSlim _writerLock = new(1, 1);
+    private DbConnection? _writer;
+
     public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT INTO audit_log (occurred_at, role, subject, patient_id, resource, action, status, correlation_id, target)
-            VALUES (@at, @role, @subject, @patient, @resource, @action, @status, @correlation, @target)
-            """;
-        var at = insert.AddParameter("@at", 0L);
-        var role = insert.AddParameter("@role", "");
-        var subject = insert.AddParameter("@subject", "");
-        var patient = insert.AddParameter("@patient", "");
-        var resource = insert.AddParameter("@resource", "");
-        var action = insert.AddParameter("@action", "");
-        var status = insert.AddParameter("@status", 0);
-        var correlation = insert.AddParameter("@correlation", "");
-        var target = insert.AddParameter("@target", "");
-        foreach (var r in records)
+        await _writerLock.WaitAsync(ct);
+        try
         {
-            at.Value = r.OccurredAt.ToUnixTimeMilliseconds();
-            role.Value = r.Role;
-            subject.Value = r.Subject;
-            patient.Value = (object?)r.PatientId ?? DBNull.Value;
-            resource.Value = r.Resource;
-            action.Value = r.Action;
-            status.Value = r.Status;
-            correlation.Value = r.CorrelationId;
-            target.Value = r.Target;
-            await insert.ExecuteNonQueryAsync(ct);
+            _writer ??= await OpenAsync(ct);
+            await using var tx = await _writer.BeginTransactionAsync(ct);
+            for (var first = 0; first < records.Count; first += RowsPerStatement)
+            {
+                var rows = Math.Min(RowsPerStatement, records.Count - first);
+                await using var insert = _writer.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = InsertStatement(rows);
+                for (var i = 0; i < rows; i++)
+                {
+                    var r = records[first + i];
+                    var p = i * Columns;
+                    insert.AddParameter(ParameterNames[p], r.OccurredAt.ToUnixTimeMilliseconds());
+                    insert.AddParameter(ParameterNames[p + 1], r.Role);
+                    insert.AddParameter(ParameterNames[p + 2], r.Subject);
+                    insert.AddParameter(ParameterNames[p + 3], (object?)r.PatientId ?? DBNull.Value);
+                    insert.AddParameter(ParameterNames[p + 4], r.Resource);
+                    insert.AddParameter(ParameterNames[p + 5], r.Action);
+                    insert.AddParameter(ParameterNames[p + 6], r.Status);
+                    insert.AddParameter(ParameterNames[p + 7], r.CorrelationId);
+                    insert.AddParameter(ParameterNames[p + 8], r.Target);
+                }
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
         }
-        await tx.CommitAsync(ct);
+        catch
+        {
+            await DropWriterAsync();
+            throw;
+        }
+        finally
+        {
+            _writerLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writerLock.WaitAsync();
+        try
+        {
+            await DropWriterAsync();
+        }
+        finally
+        {
+            _writerLock.Release();
+        }
+    }
+
+    private async Task DropWriterAsync()
+    {
+        if (_writer is null) return;
+        await _writer.DisposeAsync();
+        _writer = null;
+    }
+
+    private static string InsertStatement(int rows) => InsertSql[rows] ??= BuildInsert(rows);
+
+    private static string BuildInsert(int rows)
+    {
+        var values = Enumerable.Range(0, rows).Select(i =>
+            "(" + string.Join(", ", Enumerable.Range(i * Columns, Columns).Select(p => ParameterNames[p])) + ")");
+        return "INSERT INTO audit_log (occurred_at, role, subject, patient_id, resource, action, status, correlation_id, target) VALUES "
+               + string.Join(", ", values);
     }
 
     private async Task<DbConnection> OpenAsync(CancellationToken ct)

@@ -1,12 +1,8 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
-using Akka;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
@@ -23,29 +19,29 @@ public sealed record UnitConnectionSettings(
     IActorRef SessionRegion,
     GatewayOptions Options,
     DateTimeOffset TokenExpiresAt,
-    TaskCompletionSource Finished)
+    TaskCompletionSource Finished,
+    LocalUnitSockets LocalSockets)
 {
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
-/// Node-local owner of one unit WebSocket, through an Akka.Streams graph on each side:
-/// inbound frames are pulled one at a time (backpressure reaches the unit over TCP); outbound
-/// frames go through a bounded channel and are sent one at a time. It completes the handshake,
-/// attaches to the unit's <see cref="UnitSessionActor"/> (possibly on another node), relays reads
-/// and their replies, and closes the socket with a documented close code.
+/// Node-local owner of one unit WebSocket. Its <see cref="UnitSocket"/> moves the bytes (a bounded
+/// outbound queue with one send loop; a receive loop whose backpressure reaches the unit over TCP);
+/// this actor completes the handshake, attaches to the unit's <see cref="UnitSessionActor"/>
+/// (possibly on another node), relays deliveries, acks and unit changes, and closes the socket with
+/// a documented close code. Once attached, the socket is listed in <see cref="LocalUnitSockets"/> so
+/// this node's reads reach the unit without an actor in between (ADR 10).
 /// </summary>
 public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 {
     private readonly UnitConnectionSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Channel<Frame> _outbound;
-    private readonly Dictionary<string, PendingRead> _pendingReads = new(StringComparer.Ordinal);
+    private readonly UnitSocket _socket;
 
     // Unit change batches forwarded to the session but not yet acknowledged: resent after a re-attach.
     private readonly List<AcceptUnitChanges> _unacknowledgedChanges = [];
 
-    private readonly int _readCapacity;
     private IActorRef? _session;
     private long _epoch;
     private Hello? _hello;
@@ -58,14 +54,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     public UnitConnectionActor(UnitConnectionSettings settings)
     {
         _settings = settings;
-        // Deliveries may be in the queue twice (a resend behind the first copy); reads get what is left.
-        _readCapacity = Math.Max(settings.Options.OutboundQueueCapacity / 4,
-            settings.Options.OutboundQueueCapacity - 2 * settings.Options.DeliveryWindow - 16);
-        _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(settings.Options.OutboundQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: we answer "busy", never drop
-        });
+        _socket = new UnitSocket(settings.UnitId, settings.Socket, settings.Options);
         AwaitingHello();
     }
 
@@ -76,23 +65,12 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var materializer = Context.Materializer();
-        var socket = _settings.Socket;
-
-        ChannelSource.FromReader(_outbound.Reader)
-            .SelectAsync(1, async frame =>
-            {
-                // A read whose asker already gave up (504) is not worth the unit's time.
-                if (frame is Request request && request.Deadline <= DateTimeOffset.UtcNow) return Done.Instance;
-                await socket.SendAsync(FrameCodec.Encode(frame), WebSocketMessageType.Text, true, CancellationToken.None);
-                return Done.Instance;
-            })
-            .RunWith(Sink.Ignore<Done>(), materializer)
-            .PipeTo(Self, success: () => OutboundCompleted.Instance, failure: ex => new OutboundFailed(ex));
-
-        WebSocketFrameSource.Create(socket, _settings.Options.MaxFrameBytes)
-            .RunWith(Sink.ActorRefWithAck<InboundMessage>(
-                Self, StreamInit.Instance, StreamAck.Instance, InboundCompleted.Instance, ex => new InboundFailed(ex)), materializer);
+        var self = Self;
+        var socket = _socket;
+        Task.Run(socket.RunSendLoopAsync)
+            .PipeTo(self, success: () => OutboundCompleted.Instance, failure: ex => new OutboundFailed(ex));
+        Task.Run(() => socket.RunReceiveLoopAsync(message => self.Tell(message)))
+            .PipeTo(self, success: () => InboundCompleted.Instance, failure: ex => new InboundFailed(ex));
 
         Timers.StartSingleTimer(HandshakeTimer, HandshakeTimedOut.Instance, _settings.Options.HandshakeTimeout);
         var untilExpiry = _settings.TokenExpiresAt - DateTimeOffset.UtcNow + _settings.ClockSkew;
@@ -102,10 +80,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        _outbound.Writer.TryComplete();
+        _settings.LocalSockets.Unregister(_socket);
+        _socket.Close();
         if (_settings.Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _settings.Socket.Abort();
-        foreach (var (id, pending) in _pendingReads) pending.ReplyTo.Tell(new ReadReplies.Failed(id, ReadFailure.UnitOffline));
-        _pendingReads.Clear();
         if (_session is not null) _settings.SessionRegion.Tell(new Detach(_settings.UnitId, Self));
         _settings.Finished.TrySetResult();
     }
@@ -117,7 +94,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         CommonStreamHandling();
         Receive<InboundMessage.Received>(m =>
         {
-            Sender.Tell(StreamAck.Instance);
+            _socket.InboundProcessed();
             if (m.Frame is Hello hello) OnHello(hello);
             else BeginClose(CloseCodes.PolicyViolation, $"expected 'hello' first, got '{FrameName(m.Frame)}'");
         });
@@ -131,7 +108,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<Attached>(OnAttached);
         Receive<InboundMessage.Received>(m =>
         {
-            Sender.Tell(StreamAck.Instance);
+            _socket.InboundProcessed();
             if (m.Frame is Ping ping) Send(new Pong(ping.Nonce));
             else if (m.Frame is Pong) { }
             else BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(m.Frame)}' before 'welcome'");
@@ -147,7 +124,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         CommonStreamHandling();
         Receive<InboundMessage.Received>(m =>
         {
-            Sender.Tell(StreamAck.Instance);
+            _socket.InboundProcessed();
             _lastFrameAt = DateTimeOffset.UtcNow;
             OnFrame(m.Frame);
         });
@@ -172,9 +149,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void Closing()
     {
-        Receive<InboundMessage.Received>(_ => Sender.Tell(StreamAck.Instance));
-        Receive<InboundMessage.Rejected>(_ => Sender.Tell(StreamAck.Instance));
-        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
+        Receive<InboundMessage>(_ => _socket.InboundProcessed());
         Receive<OutboundCompleted>(_ => SendCloseFrame());
         Receive<OutboundFailed>(_ => Context.Stop(Self));
         Receive<RetryAttach>(_ => { }); // a timer still in the mailbox; nothing to attach any more
@@ -188,10 +163,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void CommonStreamHandling()
     {
-        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
         Receive<InboundMessage.Rejected>(m =>
         {
-            Sender.Tell(StreamAck.Instance);
+            _socket.InboundProcessed();
             _log.Warning("unit {0}: protocol error {1}: {2}", _settings.UnitId, m.Error.WireCode, m.Error.Message);
             BeginClose(m.Error.CloseCode, $"{m.Error.WireCode}: {m.Error.Message}");
         });
@@ -258,6 +232,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         _session = Sender;
         _epoch = attached.Epoch;
         Context.Watch(_session);
+        _settings.LocalSockets.Register(_socket);
         if (firstAttach)
         {
             Send(new Welcome(attached.Epoch, attached.LastEventSeq,
@@ -281,10 +256,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     {
         switch (frame)
         {
-            case Reply reply:
-                if (_pendingReads.Remove(reply.Id, out var pending))
-                    pending.ReplyTo.Tell(new ReadReplies.Replied(reply.Id, reply.Status, reply.Payload?.GetRawText(), reply.Error));
-                break;
+            case Reply:
+                break; // its read is gone (answered 504 or failed); live replies never come this way
             case EventBatch batch:
                 if (_unacknowledgedChanges.Count >= MaxUnacknowledgedBatches)
                 {
@@ -316,18 +289,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private void OnSendRead(UnitConnectionCommands.SendRead command)
-    {
-        var read = command.Read;
-        var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId, read.TraceParent);
-        // Reads may not take the room kept for deliveries and control frames.
-        if (_outbound.Reader.Count >= _readCapacity || !_outbound.Writer.TryWrite(frame))
-        {
-            Sender.Tell(new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy));
-            return;
-        }
-        _pendingReads[read.RequestId] = new PendingRead(Sender, read.Deadline);
-    }
+    private void OnSendRead(UnitConnectionCommands.SendRead command) => _socket.TryStartRead(command.Read, Sender);
 
     private void OnDeliveries(Deliveries deliveries)
     {
@@ -356,11 +318,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private void SweepExpired()
     {
         // The asker has its own timeout (504); this only forgets replies nobody waits for.
-        var now = DateTimeOffset.UtcNow;
-        List<string>? expired = null;
-        foreach (var (id, pending) in _pendingReads)
-            if (pending.Deadline < now) (expired ??= []).Add(id);
-        expired?.ForEach(id => _pendingReads.Remove(id));
+        _socket.ForgetExpiredReads(DateTimeOffset.UtcNow);
         if (_lastFrameAt > _lastFrameReported)
         {
             _lastFrameReported = _lastFrameAt;
@@ -370,7 +328,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void Send(Frame frame)
     {
-        if (!_outbound.Writer.TryWrite(frame))
+        if (!_socket.TrySend(frame))
         {
             // Control frames must not be dropped: a unit this far behind is closed and reconnects.
             BeginClose(CloseCodes.PolicyViolation, "unit is not reading; outbound queue full");
@@ -386,15 +344,15 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         _closeCode = code;
         _closeReason = Truncate(reason);
         _log.Info("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
-        foreach (var (id, pending) in _pendingReads) pending.ReplyTo.Tell(new ReadReplies.Failed(id, ReadFailure.UnitOffline));
-        _pendingReads.Clear();
+        // Off the fast path first, then no more frames but those queued (the close frame follows them) and every waiting read hears "offline".
+        _settings.LocalSockets.Unregister(_socket);
+        _socket.Close();
         if (_session is not null)
         {
             _settings.SessionRegion.Tell(new Detach(_settings.UnitId, Self));
             Context.Unwatch(_session);
             _session = null;
         }
-        _outbound.Writer.TryComplete(); // frames already queued still go out, then the close frame
         Timers.StartSingleTimer(CloseTimer, CloseTimedOut.Instance, TimeSpan.FromSeconds(5));
         Become(Closing);
     }
@@ -435,9 +393,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     /// <summary>Event batches a unit may have in flight; the protocol asks units for at most 4.</summary>
     private const int MaxUnacknowledgedBatches = 16;
 
-    private sealed record PendingRead(IActorRef ReplyTo, DateTimeOffset Deadline);
-    private sealed record StreamInit { public static readonly StreamInit Instance = new(); }
-    private sealed record StreamAck { public static readonly StreamAck Instance = new(); }
     private sealed record InboundCompleted { public static readonly InboundCompleted Instance = new(); }
     private sealed record InboundFailed(Exception Cause);
     private sealed record OutboundCompleted { public static readonly OutboundCompleted Instance = new(); }

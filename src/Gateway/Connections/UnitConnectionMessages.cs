@@ -33,7 +33,7 @@ public enum ReadFailure
 }
 
 /// <summary>What the socket reader stage hands the connection actor.</summary>
-internal abstract record InboundMessage
+public abstract record InboundMessage
 {
     public sealed record Received(Frame Frame) : InboundMessage;
     public sealed record Rejected(ProtocolError Error) : InboundMessage;

@@ -30,7 +30,8 @@ public static class UnitSocketEndpoint
         IRequiredActor<UnitSessionRegion> region,
         IRequiredActor<UnitConnectionsActor> connections,
         IOptions<GatewayOptions> options,
-        AuthOptions auth)
+        AuthOptions auth,
+        LocalUnitSockets localSockets)
     {
         var settings = options.Value;
         if (!context.WebSockets.IsWebSocketRequest)
@@ -60,7 +61,7 @@ public static class UnitSocketEndpoint
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.MaxValue;
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        connections.ActorRef.Tell(new UnitConnectionsActor.Open(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, expires, finished) { ClockSkew = auth.ClockSkew }));
+        connections.ActorRef.Tell(new UnitConnectionsActor.Open(new UnitConnectionSettings(unitId, socket, region.ActorRef, settings, expires, finished, localSockets) { ClockSkew = auth.ClockSkew }));
         await Task.WhenAny(finished.Task, system.WhenTerminated);
         return Results.Empty;
     }

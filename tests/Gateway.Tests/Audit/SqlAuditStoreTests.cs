@@ -11,7 +11,11 @@ public sealed class SqlAuditStoreTests : IDisposable
 
     public SqlAuditStoreTests() => _store = new SqlAuditStore(_db.Database);
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _db.Dispose();
+    }
 
     private static AuditRecord Record(int i, string patient = "p-1", string subject = "p-1", int status = 200) =>
         new(T0.AddMinutes(i), "patient", subject, patient, "appointments", "read", status, $"corr-{i}", "GET /x");
@@ -25,6 +29,27 @@ public sealed class SqlAuditStoreTests : IDisposable
         await _store.AppendAsync([Record(1) with { PatientId = null, Status = 401, Role = "anonymous", Subject = "" }], default);
         var entry = Assert.Single(await _store.QueryAsync(Query(), default));
         Assert.Equal((T0.AddMinutes(1), "anonymous", "", (string?)null, 401, "corr-1"), (entry.OccurredAt, entry.Role, entry.Subject, entry.PatientId, entry.Status, entry.CorrelationId));
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_one_statement_is_stored_whole_and_in_order()
+    {
+        var count = SqlAuditStore.RowsPerStatement * 2 + 3;
+        await _store.AppendAsync(Enumerable.Range(0, count).Select(i => Record(i)).ToList(), default);
+        var stored = await _store.QueryAsync(Query(limit: 1000), default);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"corr-{i}"), stored.Select(e => e.CorrelationId));
+    }
+
+    [Fact]
+    public async Task A_batch_that_fails_in_its_last_statement_stores_nothing_and_the_next_batch_is_stored()
+    {
+        var batch = Enumerable.Range(0, SqlAuditStore.RowsPerStatement + 1).Select(i => Record(i)).ToList();
+        batch[^1] = batch[^1] with { Role = null! }; // NOT NULL: the second INSERT of the transaction fails
+        await Assert.ThrowsAsync<SqliteException>(() => _store.AppendAsync(batch, default));
+        Assert.Empty(await _store.QueryAsync(Query(), default));
+
+        await _store.AppendAsync([Record(7)], default);
+        Assert.Equal("corr-7", Assert.Single(await _store.QueryAsync(Query(), default)).CorrelationId);
     }
 
     [Theory]

@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Akka.Actor;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Frames;
+
+namespace HealthGateway.Gateway.Connections;
+
+/// <summary>
+/// The byte side of one unit connection (ADR 10), owned by its <see cref="UnitConnectionActor"/>:
+/// <list type="bullet">
+/// <item>outbound: a bounded queue drained by one send loop, one <c>SendAsync</c> at a time; a full
+/// queue refuses (reads get "busy", control frames close the socket), it never drops;</item>
+/// <item>inbound: one receive loop that waits with a zero-byte read (an idle socket holds no buffer),
+/// reassembles each message up to the frame cap and decodes it. A reply completes its read
+/// right here; every other frame goes to the actor, at most <see cref="InboundWindow"/> unprocessed
+/// at a time, after which the loop stops reading and TCP throttles the unit.</item>
+/// </list>
+/// Reads from this node's HTTP handlers call <see cref="ReadAsync"/> directly; reads from other
+/// nodes arrive through the session and the actor (<see cref="TryStartRead"/>).
+/// </summary>
+public sealed class UnitSocket
+{
+    /// <summary>Frames handed to the actor and not yet processed, before the receive loop pauses.</summary>
+    public const int InboundWindow = 32;
+
+    private const int InitialBufferBytes = 4096;
+
+    private readonly WebSocket _socket;
+    private readonly int _maxFrameBytes;
+    private readonly int _readCapacity;
+    private readonly Channel<Frame> _outbound;
+    private readonly ConcurrentDictionary<string, PendingRead> _pendingReads = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _inboundWindow = new(InboundWindow, InboundWindow);
+
+    public UnitSocket(string unitId, WebSocket socket, GatewayOptions options)
+    {
+        UnitId = unitId;
+        _socket = socket;
+        _maxFrameBytes = options.MaxFrameBytes;
+        // Deliveries may be in the queue twice (a resend behind the first copy); reads get what is left.
+        _readCapacity = Math.Max(options.OutboundQueueCapacity / 4,
+            options.OutboundQueueCapacity - 2 * options.DeliveryWindow - 16);
+        _outbound = Channel.CreateBounded<Frame>(new BoundedChannelOptions(options.OutboundQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: we answer "busy", never drop
+        });
+    }
+
+    public string UnitId { get; }
+
+    public WebSocket WebSocket => _socket;
+
+    /// <summary>Queues a frame; false when the queue is full or closed (the caller decides what that means).</summary>
+    public bool TrySend(Frame frame) => _outbound.Writer.TryWrite(frame);
+
+    /// <summary>No more frames: the send loop sends what is queued and ends.</summary>
+    public void CompleteOutbound() => _outbound.Writer.TryComplete();
+
+    /// <summary>The actor finished with one inbound frame: the receive loop may read another.</summary>
+    public void InboundProcessed() => _inboundWindow.Release();
+
+    // --- reads ---------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A read from this node, without any actor in between: the answer (<see cref="ReadReplies.Replied"/>
+    /// or <see cref="ReadReplies.Failed"/>), or null when the deadline passed or <paramref name="ct"/> fired.
+    /// </summary>
+    public async Task<object?> ReadAsync(UnitSessionCommands.RouteRead read, TimeSpan timeout, CancellationToken ct)
+    {
+        var waiter = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (StartRead(read, new PendingRead(null, waiter, read.Deadline)) is { } refused) return refused;
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, ct);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            return null;
+        }
+        finally
+        {
+            _pendingReads.TryRemove(read.RequestId, out _);
+        }
+    }
+
+    /// <summary>A read that came through the session (possibly from another node): the answer goes to <paramref name="replyTo"/>.</summary>
+    public void TryStartRead(UnitSessionCommands.RouteRead read, IActorRef replyTo)
+    {
+        if (StartRead(read, new PendingRead(replyTo, null, read.Deadline)) is { } refused) replyTo.Tell(refused);
+    }
+
+    private ReadReplies.Failed? StartRead(UnitSessionCommands.RouteRead read, PendingRead pending)
+    {
+        // Reads may not take the room kept for deliveries and control frames.
+        if (_outbound.Reader.Count >= _readCapacity) return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
+        if (!_pendingReads.TryAdd(read.RequestId, pending)) return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
+        var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId, read.TraceParent);
+        if (_outbound.Writer.TryWrite(frame)) return null;
+        _pendingReads.TryRemove(read.RequestId, out _);
+        // Full, or completed because the connection is closing.
+        return new ReadReplies.Failed(read.RequestId, _closed ? ReadFailure.UnitOffline : ReadFailure.UnitBusy);
+    }
+
+    private volatile bool _closed;
+
+    /// <summary>The connection is closing: nothing more is sent but what is queued, and every waiting read hears "offline".</summary>
+    public void Close()
+    {
+        _closed = true;
+        _outbound.Writer.TryComplete();
+        foreach (var id in _pendingReads.Keys)
+            if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(new ReadReplies.Failed(id, ReadFailure.UnitOffline));
+    }
+
+    /// <summary>Forgets reads routed through the session whose asker has given up (it answered 504 already).</summary>
+    public void ForgetExpiredReads(DateTimeOffset now)
+    {
+        foreach (var (id, pending) in _pendingReads)
+            if (pending.Waiter is null && pending.Deadline < now) _pendingReads.TryRemove(id, out _);
+    }
+
+    /// <summary>False when nobody waits for this reply: the actor judges it (late, or not allowed yet).</summary>
+    private bool TryCompleteRead(Reply reply)
+    {
+        if (!_pendingReads.TryRemove(reply.Id, out var pending)) return false;
+        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, reply.Payload?.GetRawText(), reply.Error));
+        return true;
+    }
+
+    // --- loops ---------------------------------------------------------------------------------
+
+    /// <summary>Sends queued frames one at a time until the queue is completed and empty.</summary>
+    public async Task RunSendLoopAsync()
+    {
+        var reader = _outbound.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var frame))
+            {
+                // A read whose asker already gave up (504) is not worth the unit's time.
+                if (frame is Request request && request.Deadline <= DateTimeOffset.UtcNow) continue;
+                await _socket.SendAsync(FrameCodec.Encode(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads until the peer closes. Frames other than replies go to <paramref name="deliver"/>, which must
+    /// lead to <see cref="InboundProcessed"/>. After a bad frame: one <see cref="InboundMessage.Rejected"/>,
+    /// then the loop only drains until the close frame.
+    /// </summary>
+    public async Task RunReceiveLoopAsync(Action<InboundMessage> deliver)
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync();
+            if (message is null) return;
+            if (message is InboundMessage.Received { Frame: Reply reply } && TryCompleteRead(reply)) continue;
+            await _inboundWindow.WaitAsync();
+            deliver(message);
+            if (message is InboundMessage.Rejected)
+            {
+                await DrainUntilCloseAsync();
+                return;
+            }
+        }
+    }
+
+    private async Task DrainUntilCloseAsync()
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(1024);
+        try
+        {
+            while (_socket.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                var result = await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>Reads one whole message; null when the peer closed.</summary>
+    private async Task<InboundMessage?> ReceiveAsync()
+    {
+        // Wait for the next message without holding a buffer: what lets 20,000 idle units stay cheap.
+        var probe = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+        if (probe.MessageType == WebSocketMessageType.Close) return null;
+
+        var pool = ArrayPool<byte>.Shared;
+        var buffer = pool.Rent(InitialBufferBytes);
+        var count = 0;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    // Grow to at most one byte past the cap: enough to know the cap was exceeded.
+                    var bigger = pool.Rent(Math.Min(buffer.Length * 2, _maxFrameBytes + 1));
+                    buffer.AsSpan(0, count).CopyTo(bigger);
+                    pool.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) return null;
+                count += result.Count;
+                if (count > _maxFrameBytes)
+                    return new InboundMessage.Rejected(new ProtocolError(ProtocolErrorCode.TooLarge,
+                        $"frame exceeds the cap of {_maxFrameBytes} bytes"));
+                if (!result.EndOfMessage) continue;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                    return new InboundMessage.Rejected(new ProtocolError(ProtocolErrorCode.MalformedJson,
+                        "binary messages are not part of the protocol; send UTF-8 JSON text"));
+
+                var decoded = FrameCodec.Decode(buffer.AsSpan(0, count), _maxFrameBytes);
+                return decoded.Frame is not null
+                    ? new InboundMessage.Received(decoded.Frame)
+                    : new InboundMessage.Rejected(decoded.Error!);
+            }
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+
+    /// <summary>Whoever waits for one read: an HTTP handler on this node (<paramref name="Waiter"/>) or an asker behind the session.</summary>
+    private sealed record PendingRead(IActorRef? ReplyTo, TaskCompletionSource<object>? Waiter, DateTimeOffset Deadline)
+    {
+        public void Complete(object answer)
+        {
+            if (Waiter is not null) Waiter.TrySetResult(answer);
+            else ReplyTo!.Tell(answer);
+        }
+    }
+}
