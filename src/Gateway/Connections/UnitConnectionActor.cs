@@ -61,7 +61,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(UnitConnectionSettings settings) =>
-        Akka.Actor.Props.Create(() => new UnitConnectionActor(settings));
+        Akka.Actor.Props.Create<UnitConnectionActor>(settings); // not the expression form: see UnitSessionActor.Props
 
     protected override void PreStart()
     {

@@ -30,7 +30,7 @@ public sealed class OpsEventSubscriber : ReceiveActor
         Receive<SubscribeAck>(_ => { });
     }
 
-    public static Props Props(ChannelWriter<OpsEvent> events) => Akka.Actor.Props.Create(() => new OpsEventSubscriber(events));
+    public static Props Props(ChannelWriter<OpsEvent> events) => Akka.Actor.Props.Create<OpsEventSubscriber>(events); // not the expression form: see UnitSessionActor.Props
 
     protected override void PreStart()
     {

@@ -49,7 +49,7 @@ public sealed class PatientFeedActor : ReceiveActor
     }
 
     public static Props Props(string patientId, PatientFeedSettings settings, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new PatientFeedActor(patientId, settings, clock));
+        Akka.Actor.Props.Create<PatientFeedActor>(patientId, settings, clock!); // not the expression form: see UnitSessionActor.Props
 
     /// <summary>The feed's position: the id of its latest event (<c>{incarnation}-0</c> before the first).</summary>
     private string Position => new FeedEventId(_incarnation, _lastSeq).ToString();

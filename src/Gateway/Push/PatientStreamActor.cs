@@ -30,7 +30,7 @@ public sealed class PatientStreamActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(PatientStreamSettings settings, IActorRef replyTo) =>
-        Akka.Actor.Props.Create(() => new PatientStreamActor(settings, replyTo));
+        Akka.Actor.Props.Create<PatientStreamActor>(settings, replyTo); // not the expression form: see UnitSessionActor.Props
 
     protected override void PreStart() => Subscribe();
 

@@ -129,7 +129,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
         IActorRef? patientFeeds = null) =>
-        Akka.Actor.Props.Create(() => new UnitSessionActor(unitId, directory, settings, metrics, patientFeeds));
+        // By type and arguments: the expression form (() => new ...) compiles its arguments into dynamic methods on
+        // every call, which was most of the CPU of an attach (docs/benchmarks.md, reconnect storm).
+        Akka.Actor.Props.Create<UnitSessionActor>(unitId, directory, settings, metrics!, patientFeeds!);
 
     // --- connections ----------------------------------------------------------------------
 
