@@ -81,7 +81,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _settings.LocalSockets.Unregister(_socket);
-        _socket.Close();
+        _socket.Abandon();
         if (_settings.Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _settings.Socket.Abort();
         if (_session is not null) _settings.SessionRegion.Tell(new Detach(_settings.UnitId, Self));
         _settings.Finished.TrySetResult();

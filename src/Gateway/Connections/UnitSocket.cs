@@ -35,6 +35,7 @@ public sealed class UnitSocket
     private readonly Channel<Frame> _outbound;
     private readonly ConcurrentDictionary<string, PendingRead> _pendingReads = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _inboundWindow = new(InboundWindow, InboundWindow);
+    private readonly CancellationTokenSource _abandoned = new();
 
     public UnitSocket(string unitId, WebSocket socket, GatewayOptions options)
     {
@@ -117,6 +118,16 @@ public sealed class UnitSocket
             if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(new ReadReplies.Failed(id, ReadFailure.UnitOffline));
     }
 
+    /// <summary>
+    /// The actor is gone: a receive loop waiting for room in the window gives up instead of waiting forever
+    /// (the socket itself is aborted by the actor).
+    /// </summary>
+    public void Abandon()
+    {
+        Close();
+        _abandoned.Cancel();
+    }
+
     /// <summary>Forgets reads routed through the session whose asker has given up (it answered 504 already).</summary>
     public void ForgetExpiredReads(DateTimeOffset now)
     {
@@ -161,7 +172,7 @@ public sealed class UnitSocket
             var message = await ReceiveAsync();
             if (message is null) return;
             if (message is InboundMessage.Received { Frame: Reply reply } && TryCompleteRead(reply)) continue;
-            await _inboundWindow.WaitAsync();
+            await _inboundWindow.WaitAsync(_abandoned.Token);
             deliver(message);
             if (message is InboundMessage.Rejected)
             {

@@ -25,6 +25,7 @@ public sealed class UnitSocketTests : IAsyncLifetime
     private Socket _server = null!;
     private WebSocket _gatewayEnd = null!;
     private WebSocket _unitEnd = null!;
+    private Task _receiveLoop = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
@@ -51,7 +52,7 @@ public sealed class UnitSocketTests : IAsyncLifetime
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, options ?? new GatewayOptions());
         if (sendLoop) _ = Task.Run(socket.RunSendLoopAsync);
-        _ = Task.Run(() => socket.RunReceiveLoopAsync(_delivered.Enqueue));
+        _receiveLoop = Task.Run(() => socket.RunReceiveLoopAsync(_delivered.Enqueue));
         return socket;
     }
 
@@ -144,6 +145,18 @@ public sealed class UnitSocketTests : IAsyncLifetime
         await AwaitAsync(() => _delivered.Count == total);
         var nonces = _delivered.Select(m => ((Ping)((InboundMessage.Received)m).Frame).Nonce).ToList();
         Assert.Equal(Enumerable.Range(0, total).Select(i => (long)i), nonces); // in order, none lost
+    }
+
+    [Fact]
+    public async Task A_receive_loop_waiting_for_room_in_the_window_ends_when_the_actor_abandons_the_socket()
+    {
+        var socket = Start();
+        for (var i = 0; i <= UnitSocket.InboundWindow; i++) await SendFromUnitAsync(new Ping(i));
+        await AwaitAsync(() => _delivered.Count == UnitSocket.InboundWindow);
+
+        socket.Abandon();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _receiveLoop.WaitAsync(Patience));
     }
 
     [Fact]
