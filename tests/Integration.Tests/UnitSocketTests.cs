@@ -9,6 +9,7 @@ using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;
+using Microsoft.Data.Sqlite;
 
 namespace HealthGateway.Integration.Tests;
 
@@ -237,5 +238,49 @@ public sealed class UnitSocketTests : IAsyncLifetime
         await using var _ = client;
         await client.SendAsync(new Welcome(1, 1, 1, 1));
         Assert.Equal(CloseCodes.PolicyViolation, await client.ReceiveCloseAsync());
+    }
+
+    /// <summary>Holds the gateway database's write lock: nothing the unit sends can be made durable, so nothing is acknowledged.</summary>
+    private async Task<SqliteConnection> LockDatabaseAsync()
+    {
+        var locker = new SqliteConnection(new SqliteConnectionStringBuilder
+            { DataSource = Path.Combine(_gateway.DataDirectory, "gateway.db"), Pooling = false, DefaultTimeout = 5 }.ToString());
+        await locker.OpenAsync();
+        await using var begin = locker.CreateCommand();
+        begin.CommandText = "BEGIN EXCLUSIVE;";
+        await begin.ExecuteNonQueryAsync();
+        return locker;
+    }
+
+    private static EventBatch Registration(long seq, string patientId) =>
+        new([new UnitEvent(seq, $"ev-{patientId}", UnitEventKinds.PatientRegistered, patientId, DateTimeOffset.UtcNow)]);
+
+    [Fact]
+    public async Task Sixteen_change_batches_may_wait_for_their_ack()
+    {
+        var (client, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-cap-ok"), "unit-cap-ok");
+        await using var _ = client;
+        await using (var locker = await LockDatabaseAsync())
+        {
+            for (var seq = 1; seq <= 16; seq++) await client.SendAsync(Registration(seq, $"p-cap-ok-{seq}"));
+            await locker.CloseAsync(); // the journal's waiting writes go through now
+        }
+
+        // Still open: the acks arrive, up to the 16th batch.
+        long acked = 0;
+        while (acked < 16) acked = Math.Max(acked, Assert.IsType<Ack>(await client.ReceiveAsync(TimeSpan.FromSeconds(30))).UpToSeq);
+        Assert.Equal(16, acked);
+    }
+
+    [Fact]
+    public async Task A_seventeenth_change_batch_without_an_ack_closes_the_socket_with_policy_violation()
+    {
+        var (client, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-cap"), "unit-cap");
+        await using var _ = client;
+        await using var locker = await LockDatabaseAsync();
+        for (var seq = 1; seq <= 17; seq++) await client.SendAsync(Registration(seq, $"p-cap-{seq}"));
+
+        Assert.Equal(CloseCodes.PolicyViolation, await client.ReceiveCloseAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("unacknowledged", client.CloseDescription);
     }
 }
