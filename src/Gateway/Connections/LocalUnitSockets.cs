@@ -12,8 +12,6 @@ public sealed class LocalUnitSockets
 {
     private readonly ConcurrentDictionary<string, UnitSocket> _byUnit = new(StringComparer.Ordinal);
 
-    public int Count => _byUnit.Count;
-
     /// <summary>A newer connection for the same unit replaces the older one (which is being superseded).</summary>
     public void Register(UnitSocket socket) => _byUnit[socket.UnitId] = socket;
 

@@ -5,7 +5,6 @@ using Akka.Actor;
 using Akka.Event;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Protocol;
-using HealthGateway.Protocol.Codec;
 using HealthGateway.Protocol.Frames;
 using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
 using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
@@ -87,14 +86,26 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         _settings.Finished.TrySetResult();
     }
 
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            // Every frame the receive loop handed over frees its place in the window once handled, in any state.
+            if (message is InboundMessage) _socket.InboundProcessed();
+        }
+    }
+
     // --- states -------------------------------------------------------------------------------
 
     private void AwaitingHello()
     {
-        CommonStreamHandling();
+        CommonSocketHandling();
         Receive<InboundMessage.Received>(m =>
         {
-            _socket.InboundProcessed();
             if (m.Frame is Hello hello) OnHello(hello);
             else BeginClose(CloseCodes.PolicyViolation, $"expected 'hello' first, got '{FrameName(m.Frame)}'");
         });
@@ -104,11 +115,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void Attaching()
     {
-        CommonStreamHandling();
+        CommonSocketHandling();
         Receive<Attached>(OnAttached);
         Receive<InboundMessage.Received>(m =>
         {
-            _socket.InboundProcessed();
             if (m.Frame is Ping ping) Send(new Pong(ping.Nonce));
             else if (m.Frame is Pong) { }
             else BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(m.Frame)}' before 'welcome'");
@@ -121,10 +131,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void Active()
     {
-        CommonStreamHandling();
+        CommonSocketHandling();
         Receive<InboundMessage.Received>(m =>
         {
-            _socket.InboundProcessed();
             _lastFrameAt = DateTimeOffset.UtcNow;
             OnFrame(m.Frame);
         });
@@ -149,7 +158,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void Closing()
     {
-        Receive<InboundMessage>(_ => _socket.InboundProcessed());
+        Receive<InboundMessage>(_ => { });
         Receive<OutboundCompleted>(_ => SendCloseFrame());
         Receive<OutboundFailed>(_ => Context.Stop(Self));
         Receive<RetryAttach>(_ => { }); // a timer still in the mailbox; nothing to attach any more
@@ -161,11 +170,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         ReceiveAny(_ => { });
     }
 
-    private void CommonStreamHandling()
+    private void CommonSocketHandling()
     {
         Receive<InboundMessage.Rejected>(m =>
         {
-            _socket.InboundProcessed();
             _log.Warning("unit {0}: protocol error {1}: {2}", _settings.UnitId, m.Error.WireCode, m.Error.Message);
             BeginClose(m.Error.CloseCode, $"{m.Error.WireCode}: {m.Error.Message}");
         });

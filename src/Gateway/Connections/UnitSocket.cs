@@ -54,8 +54,6 @@ public sealed class UnitSocket
 
     public string UnitId { get; }
 
-    public WebSocket WebSocket => _socket;
-
     /// <summary>Queues a frame; false when the queue is full or closed (the caller decides what that means).</summary>
     public bool TrySend(Frame frame) => _outbound.Writer.TryWrite(frame);
 
