@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Sessions;
 using HealthGateway.Integration.Tests.Infrastructure;
 
 namespace HealthGateway.Integration.Tests;
@@ -84,6 +85,7 @@ public sealed class AuditTrailTests(AuditTrailTests.Fixture fixture) : IClassFix
     [Fact]
     public async Task Denied_requests_leave_nothing_behind_but_their_audit_row()
     {
+        await fixture.SettledAsync();
         var tablesBefore = fixture.RowCountsExceptAudit();
         var after = fixture.LastAuditId();
         var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(90), TimeSpan.Zero);
@@ -234,6 +236,17 @@ public sealed class AuditTrailTests(AuditTrailTests.Fixture fixture) : IClassFix
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return await response.JsonAsync();
         }
+
+        /// <summary>
+        /// Earlier tests' accepted writes settle, and the changes they cause come back from the unit, in the background:
+        /// both write to the journal. Waits until the session holds no backlog and the unit's outbox is acknowledged.
+        /// </summary>
+        public Task SettledAsync() => Eventually.AssertAsync(async () =>
+        {
+            var status = await Gateway.Region.Ask<UnitSessionReplies.SessionStatus>(new UnitSessionCommands.GetStatus(Unit.UnitId), TimeSpan.FromSeconds(10));
+            Assert.Equal(0, status.Backlog);
+            Assert.Equal(0, Unit.UnacknowledgedChanges);
+        });
 
         public long LastAuditId() => GatewayDb.LastAuditId(Gateway.DataDirectory);
 

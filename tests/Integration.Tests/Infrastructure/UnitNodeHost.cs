@@ -20,6 +20,9 @@ public sealed class UnitNodeHost : IAsyncDisposable
     public GatewayConnectionStatus Connection => _host.Services.GetRequiredService<GatewayConnectionStatus>();
     public UnitStore Store => _host.Services.GetRequiredService<UnitStore>();
 
+    /// <summary>Outbox events the gateway has not acknowledged yet (read from the unit's SQLite file).</summary>
+    public long UnacknowledgedChanges => _host.Services.GetRequiredService<OutboxStore>().CountUnacked();
+
     public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0,
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
