@@ -7,6 +7,8 @@
 #   bench/audited-reads.sh [seconds per run, default 10] [rounds, default 3] [connections, default 64]
 # Prints the audit rows written per read as a check (must be 1.00).
 set -euo pipefail
+# One pinned core: promote hot code as a multi-core host would (see bench/run.sh).
+export DOTNET_TC_DelaySingleProcMultiplier=1
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN="${1:-10}"; ROUNDS="${2:-3}"; CONNECTIONS="${3:-64}"
 command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey"; exit 2; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark harness (issue #5). One command:
-#   bench/run.sh            full run (about 23 min): every scenario, 3 rounds ABAB where there are baselines
+#   bench/run.sh            full run (about 25 min): every scenario, 3 rounds ABAB where there are baselines
 #   bench/run.sh --quick    a few minutes: 1 round, shorter runs, smaller idle/storm/directory sizes
 #   bench/run.sh --smoke    ~1 s of each component (~80 s in all, plus an incremental Debug build), checks they worked (CI); no timed assertion
 #   bench/run.sh [--quick] throughput directory ...   only the named scenarios
@@ -13,6 +13,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Every process here is pinned to one core, and on one core .NET waits 10x longer (1 s, restarted by each
+# new tier-0 method) before promoting hot code to optimized tier 1. The gateway then ran unoptimized code for
+# ~50 s under load, longer than any run, at 2-3x its steady CPU cost. A multi-core host waits 100 ms; so do we.
+export DOTNET_TC_DelaySingleProcMultiplier=1
 
 MODE=full; SCENARIOS=(); BUILD=1
 for a in "$@"; do
@@ -25,9 +29,9 @@ done
 [[ ${#SCENARIOS[@]} -eq 0 ]] && SCENARIOS=(throughput idle writes storm directory)
 
 case $MODE in
-  full)  SECS=15; WARM=5; ROUNDS=3; UNITS=500; PATIENTS=20; CONC=64; RATE="1000 5000"; LAT_SECS=10
+  full)  SECS=15; WARM=30; ROUNDS=3; UNITS=500; PATIENTS=20; CONC=64; RATE="1000 5000"; LAT_SECS=10
          IDLE_LEVELS=(0 5000 10000 19500); WRITE_UNITS=50; DRAIN=10000; STORM=5000; DIR_PATIENTS=5000000 ;;
-  quick) SECS=6; WARM=3; ROUNDS=1; UNITS=500; PATIENTS=20; CONC=64; RATE="1000 5000"; LAT_SECS=6
+  quick) SECS=6; WARM=20; ROUNDS=1; UNITS=500; PATIENTS=20; CONC=64; RATE="1000 5000"; LAT_SECS=6
          IDLE_LEVELS=(0 2500 5000); WRITE_UNITS=50; DRAIN=10000; STORM=1000; DIR_PATIENTS=500000 ;;
   smoke) SECS=1; WARM=1; ROUNDS=1; UNITS=5; PATIENTS=4; CONC=4; RATE=100; LAT_SECS=1
          IDLE_LEVELS=(0 20); WRITE_UNITS=2; DRAIN=50; STORM=10; DIR_PATIENTS=5000 ;;

@@ -53,8 +53,7 @@ public static class GatewayAkka
                     SeedNodes = options.SeedNodes,
                 })
                 .WithSqlPersistence(
-                    connectionString: database.ConnectionString,
-                    providerName: database.LinqToDbProviderName,
+                    dataOptions: database.PersistenceDataOptions,
                     // SQLite: the one node owns the file. PostgreSQL: `schema apply` created the tables once.
                     autoInitialize: database.CreatesSchemaOnStart,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LinqToDB;
 
 namespace HealthGateway.Gateway.Storage;
 
@@ -15,6 +16,9 @@ public interface IGatewayDatabase
 
     /// <summary>The <c>LinqToDB.ProviderName</c> Akka.Persistence.Sql uses for this database.</summary>
     string LinqToDbProviderName { get; }
+
+    /// <summary>How Akka.Persistence.Sql (linq2db) connects: provider, connection string and per-database tuning.</summary>
+    DataOptions PersistenceDataOptions { get; }
 
     /// <summary>
     /// True when every node creates missing tables as it starts (SQLite: one process owns the file).

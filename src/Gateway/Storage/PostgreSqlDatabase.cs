@@ -27,6 +27,9 @@ public sealed class PostgreSqlDatabase : IGatewayDatabase, IAsyncDisposable, IDi
 
     public string LinqToDbProviderName => ProviderName.PostgreSQL15;
 
+    // Npgsql is asynchronous already: journal writes batch while one is in flight.
+    public DataOptions PersistenceDataOptions => new DataOptions().UseConnectionString(LinqToDbProviderName, ConnectionString);
+
     public bool CreatesSchemaOnStart => false;
 
     public DbConnection OpenConnection() => _dataSource.OpenConnection();

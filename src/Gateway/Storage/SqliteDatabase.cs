@@ -36,6 +36,10 @@ public sealed class SqliteDatabase : IGatewayDatabase
 
     public string LinqToDbProviderName => ProviderName.SQLiteMS;
 
+    public DataOptions PersistenceDataOptions => new DataOptions()
+        .UseConnectionString(LinqToDbProviderName, ConnectionString)
+        .UseInterceptor(AsynchronousConnectionOpen.Instance);
+
     public bool CreatesSchemaOnStart => true;
 
     public SqliteConnection Open()
