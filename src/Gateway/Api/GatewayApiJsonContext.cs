@@ -17,6 +17,7 @@ namespace HealthGateway.Gateway.Api;
 [JsonSerializable(typeof(IReadOnlyList<Ops.ShardRegionStatsView>))]
 [JsonSerializable(typeof(IReadOnlyList<Ops.UnitSummary>))]
 [JsonSerializable(typeof(Ops.UnitDetail))]
+[JsonSerializable(typeof(Sessions.DeliveriesResynced))]
 [JsonSerializable(typeof(Ops.OpsOperationView))]
 [JsonSerializable(typeof(Ops.OpsEvent))]
 [JsonSerializable(typeof(Audit.AuditPage))]

@@ -11,6 +11,7 @@ public static class OpsEndpointNames
     public const string RegionStats = "OpsShardRegionStats";
     public const string Units = "OpsUnits";
     public const string Unit = "OpsUnit";
+    public const string UnitResync = "OpsUnitResync";
     public const string Operation = "OpsOperation";
     public const string Events = "OpsEvents";
 }

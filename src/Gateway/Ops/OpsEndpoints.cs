@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Sessions;
 using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
@@ -49,6 +50,14 @@ public static class OpsEndpoints
             .WithName(OpsEndpointNames.Unit).WithSummary("One unit session in detail, with the node and shard holding it (wakes the session)")
             .Produces<UnitDetail>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+        group.MapPost("/units/{unitId}/resync", (string unitId, HttpContext http, UnitOps units, CancellationToken ct) =>
+            WithinDeadline(() => ResyncAsync(unitId, http, units, ct)))
+            .WithMetadata(AuditedEndpoint.Instance) // an admin changing a unit's delivery stream leaves an audit row, whatever the outcome
+            .WithName(OpsEndpointNames.UnitResync)
+            .WithSummary("Resync a unit's delivery stream after its store was restored from a backup (or it is ahead of the gateway); see docs/operations.md")
+            .Produces<DeliveriesResynced>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
         group.MapGet("/operations/{operationId}", async (string operationId, UnitOps units, IRequiredActor<UnitSessionRegion> region,
             CancellationToken ct) =>
         {
@@ -73,6 +82,20 @@ public static class OpsEndpoints
             .WithName(OpsEndpointNames.Events).WithSummary("Live Server-Sent Events: members up/left/removed/unreachable, units connected/disconnected/superseded")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
         return group;
+    }
+
+    private static async Task<IResult> ResyncAsync(string unitId, HttpContext http, UnitOps units, CancellationToken ct)
+    {
+        if (unitId.Length > MaxIdLength) return UnitNotFound(unitId);
+        return await units.ResyncAsync(unitId, Caller.From(http.User).RequestedBy, ct) switch
+        {
+            DeliveriesResynced done => Results.Ok(done),
+            ResyncRefused { Reason: ResyncRefusal.NotConnected } => Problems.Create(StatusCodes.Status409Conflict, "Unit not connected",
+                $"Unit '{unitId}' is not connected. A resync continues from the seq the unit reports when it connects: start the unit, check `hgw units show {unitId}`, then resync."),
+            ResyncRefused => Problems.Create(StatusCodes.Status409Conflict, "Nothing to resync",
+                $"Unit '{unitId}''s delivery stream agrees with the gateway's (no restored or ahead store was detected at its last connect); nothing was changed."),
+            _ => UnitNotFound(unitId),
+        };
     }
 
     private static IResult MemberAction(MemberAddressRequest? body, ClusterOps cluster, string action)

@@ -14,4 +14,8 @@ public static class OpsEventTypes
     public const string UnitConnected = "unit-connected";
     public const string UnitDisconnected = "unit-disconnected";
     public const string UnitSuperseded = "unit-superseded";
+    /// <summary>At attach: the unit's delivery stream disagrees with the gateway's; deliveries are held.</summary>
+    public const string UnitDeliveryMismatch = "unit-delivery-mismatch";
+    /// <summary>An operator resynced the unit's delivery stream.</summary>
+    public const string UnitResynced = "unit-resynced";
 }

@@ -53,6 +53,16 @@ public sealed class UnitOps(ActorSystem system, IRequiredActor<UnitSessionRegion
         return UnitDetail.From(summary, sessionNode, location.ShardId);
     }
 
+    /// <summary>
+    /// Asks the unit's session to resync its delivery stream (<see cref="ResyncDeliveries"/>): a
+    /// <see cref="DeliveriesResynced"/> or <see cref="ResyncRefused"/>; null when the unit is unknown.
+    /// </summary>
+    public async Task<object?> ResyncAsync(string unitId, string requestedBy, CancellationToken ct)
+    {
+        if (!await IsKnownAsync(unitId, ct)) return null;
+        return await region.ActorRef.Ask<object>(new ResyncDeliveries(unitId, requestedBy), SessionTimeout, ct);
+    }
+
     /// <summary>True when ops may ask this unit's session: some node reported it, or the directory names it.</summary>
     public async Task<bool> IsKnownAsync(string unitId, CancellationToken ct) =>
         (await GatherAsync()).Reports.ContainsKey(unitId) || await directory.HasUnitAsync(unitId, ct);

@@ -18,11 +18,13 @@ public sealed record UnitSessionReport(
     OperationCounts Operations,
     string SessionNode,
     bool Awake,
-    DateTimeOffset ReportedAt)
+    DateTimeOffset ReportedAt,
+    Sessions.DeliveryStreamMismatch? DeliveryMismatch = null,
+    Sessions.DeliveryStreamRebased? LastResync = null)
 {
     public UnitSummary ToSummary(DateTimeOffset now, DateTimeOffset? lastSeen) => new(
         UnitId, Connected, Connected ? ConnectionNode : null, Connected ? ConnectedSince : null, lastSeen ?? LastSeen,
         Connected ? Protocol.ProtocolConstants.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
         Software, Backlog, OldestBufferedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : null,
-        Delivered, Applied, Operations);
+        Delivered, Applied, Operations, DeliveryMismatch, LastResync);
 }

@@ -5,7 +5,9 @@ public sealed record OperationCounts(int Queued, int Delivered, int Applied, int
 
 /// <summary>
 /// A unit's session as ops sees it. <see cref="Delivered"/> counts writes the unit has settled (all time),
-/// <see cref="Applied"/> the unit's own changes the gateway has applied (its event seq).
+/// <see cref="Applied"/> the unit's own changes the gateway has applied (its event seq). <see cref="DeliveryMismatch"/>
+/// is set while deliveries are held because the unit's store disagrees with the gateway's (restored from a backup, or
+/// ahead of it); <see cref="LastResync"/> is the last operator resync (docs/operations.md).
 /// </summary>
 public sealed record UnitSummary(
     string UnitId,
@@ -19,7 +21,9 @@ public sealed record UnitSummary(
     double? OldestBufferedAgeSeconds,
     long Delivered,
     long Applied,
-    OperationCounts Operations)
+    OperationCounts Operations,
+    Sessions.DeliveryStreamMismatch? DeliveryMismatch = null,
+    Sessions.DeliveryStreamRebased? LastResync = null)
 {
     /// <summary>A unit only known from the patient directory: its session is asleep and has not reported since this node started.</summary>
     public static UnitSummary Unreported(string unitId) =>
@@ -41,9 +45,11 @@ public sealed record UnitDetail(
     long Applied,
     OperationCounts Operations,
     string? SessionNode,
-    string ShardId)
+    string ShardId,
+    Sessions.DeliveryStreamMismatch? DeliveryMismatch = null,
+    Sessions.DeliveryStreamRebased? LastResync = null)
 {
     public static UnitDetail From(UnitSummary s, string? sessionNode, string shardId) =>
         new(s.UnitId, s.Connected, s.Node, s.ConnectedSince, s.LastSeen, s.ProtocolVersion, s.SoftwareVersion, s.Backlog,
-            s.OldestBufferedAgeSeconds, s.Delivered, s.Applied, s.Operations, sessionNode, shardId);
+            s.OldestBufferedAgeSeconds, s.Delivered, s.Applied, s.Operations, sessionNode, shardId, s.DeliveryMismatch, s.LastResync);
 }

@@ -63,6 +63,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     // Patients' live feeds (fire-and-forget notifications, sent only once the change is durable here).
     private readonly IActorRef _patientFeeds;
     private long _deliveryNotifiedUpTo;
+    // Set at attach when the unit's delivery stream disagrees with ours: deliveries wait for an operator's resync.
+    private DeliveryStreamMismatch? _deliveryMismatch;
 
     public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
         IActorRef? patientFeeds = null)
@@ -101,6 +103,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _connectionSoftware ?? _state.Software, _connection?.Path.ToString(),
             ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(),
             _state.BacklogCount, _state.LastWriteSeq)));
+        Command<ResyncDeliveries>(OnResyncDeliveries);
         Command<UnitSessionIndexReporter.Flush>(_ => _opsIndex.Flushed(OpsReport()));
         Command<UnitSessionOpsQueries.GetReport>(_ => Sender.Tell(OpsReport()));
         Command<Stop>(_ =>
@@ -188,9 +191,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             ResetAckWatchdog();
             Context.Watch(_connection);
             _connection.Tell(new Attached(_unitId, e.Epoch, _state.LastEventSeq));
-            if (attach.LastAppliedSeq < _state.LastSettledSeq)
-                _log.Error("unit {0}: reports last applied write {1} but {2} was settled; was its database restored from an older copy? New writes wait until an operator resolves it",
-                    _unitId, attach.LastAppliedSeq, _state.LastSettledSeq);
+            CheckDeliveryStream(attach.LastAppliedSeq);
             _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
                 _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
             UpdatePassivation();
@@ -208,6 +209,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         if (_connection is not null) Context.Unwatch(_connection);
         _connection = null;
         _connectionSoftware = null;
+        _deliveryMismatch = null; // checked again against what the next connection reports
         _pendingChanges.Clear();
         _sentUpTo = 0;
         _inFlight = 0;
@@ -219,7 +221,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     // A stopped session holds no connection: the socket re-attaches wherever the session wakes next and reports from there.
     private UnitSessionReport OpsReport(bool awake = true) =>
-        _opsIndex.Build(_unitId, _state, awake ? _connection : null, _connectionSoftware, _inFlight, _lastSeen, awake);
+        _opsIndex.Build(_unitId, _state, awake ? _connection : null, _connectionSoftware, _inFlight, _lastSeen, awake)
+            with { DeliveryMismatch = awake ? _deliveryMismatch : null, LastResync = _state.LastRebase };
 
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -340,7 +343,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     /// <summary>Sends unsettled writes past <see cref="_sentUpTo"/>, keeping at most a window of them unsettled.</summary>
     private void DeliverMore()
     {
-        if (_connection is null) return;
+        if (_connection is null || _deliveryMismatch is not null) return; // held until an operator resyncs
         var room = _settings.DeliveryWindow - _inFlight;
         if (room <= 0) return;
 
@@ -632,4 +635,56 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     }
     private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChange> Unseen);
     private sealed record ChangesFailed(AcceptUnitChanges Batch, Exception Cause);
+
+    // --- delivery stream resync (a unit restored from a backup, or ahead of the gateway) -------
+
+    /// <summary>
+    /// At attach: a unit whose store lost settled writes would refuse every new delivery (its predecessor is missing);
+    /// one ahead of the gateway would reject them as out_of_order. Either way deliveries are held, not sent to fail,
+    /// and operators see it (ops API, <c>hgw units show</c>, dashboard) until they resync.
+    /// </summary>
+    private void CheckDeliveryStream(long unitLastAppliedSeq)
+    {
+        _deliveryMismatch = _state.CheckDeliveryStream(unitLastAppliedSeq, DateTimeOffset.UtcNow);
+        if (_deliveryMismatch is not { } mismatch) return;
+        _log.Error("unit {0}: delivery stream {1}; {2} writes held until an operator runs `hgw units resync {0}` (docs/operations.md)",
+            _unitId, mismatch.Describe(), _state.BacklogCount);
+        _opsIndex.Publish(OpsEventTypes.UnitDeliveryMismatch, _unitId, _connection, mismatch.Describe());
+    }
+
+    private void OnResyncDeliveries(ResyncDeliveries command)
+    {
+        if (_connection is null)
+        {
+            Sender.Tell(new ResyncRefused(_unitId, ResyncRefusal.NotConnected));
+            return;
+        }
+        if (_deliveryMismatch is not { } mismatch)
+        {
+            Sender.Tell(new ResyncRefused(_unitId, ResyncRefusal.InStep));
+            return;
+        }
+        var replyTo = Sender;
+        // Persist (not PersistAsync): new writes wait until the stream is rebased, so none gets a seq from the old base.
+        // Writes already being stored are folded in before this event, so the rebase renumbers them too.
+        Persist(new DeliveryStreamRebased(mismatch, DateTimeOffset.UtcNow, command.RequestedBy), e =>
+        {
+            var before = _state.BacklogBetween(long.MinValue, e.Mismatch.UnitLastAppliedSeq).Count();
+            _state.Apply(e);
+            _lastAssignedSeq = Math.Max(_lastAssignedSeq, _state.LastWriteSeq);
+            _deliveryMismatch = null;
+            _sentUpTo = 0;
+            _inFlight = 0;
+            ResetAckWatchdog();
+            var resequenced = before > 0 ? _state.BacklogCount : 0;
+            _log.Warning("unit {0}: delivery stream resynced by {1} ({2}); deliveries continue after seq {3}; {4} writes renumbered, {5} settled writes listed for re-entry",
+                _unitId, e.By, e.Mismatch.Describe(), e.Mismatch.UnitLastAppliedSeq, resequenced, e.Mismatch.MissingOperationIds.Count);
+            _opsIndex.Publish(OpsEventTypes.UnitResynced, _unitId, _connection,
+                $"by {e.By}: {e.Mismatch.Describe()}; deliveries continue after seq {e.Mismatch.UnitLastAppliedSeq}");
+            replyTo.Tell(new DeliveriesResynced(_unitId, e.Mismatch, resequenced, _state.BacklogCount, e.At, e.By));
+            MaybeSnapshot();
+            DeliverMore();
+            _opsIndex.ReportNow(OpsReport());
+        });
+    }
 }

@@ -27,4 +27,13 @@ public sealed record UnitSessionSnapshot(
     long LastWriteSeq = 0,
     long LastSettledSeq = 0,
     IReadOnlyList<PendingWrite>? Backlog = null,
-    IReadOnlyList<FinishedWrite>? Finished = null) : IUnitSessionEvent;
+    IReadOnlyList<FinishedWrite>? Finished = null,
+    long? UnitStreamSeq = null,
+    DeliveryStreamRebased? LastRebase = null) : IUnitSessionEvent;
+
+/// <summary>
+/// An operator resynced the unit's delivery stream (<c>hgw units resync</c>): deliveries continue from the unit's own
+/// <see cref="DeliveryStreamMismatch.UnitLastAppliedSeq"/>; unsettled writes at or below it get new seqs above it, in
+/// order. Settled writes the unit lost stay settled (listed in <see cref="Mismatch"/> for re-entry).
+/// </summary>
+public sealed record DeliveryStreamRebased(DeliveryStreamMismatch Mismatch, DateTimeOffset At, string By) : IUnitSessionEvent;

@@ -19,6 +19,7 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
     private const string SnapshotManifest = "session.snapshot.v1";
     private const string WriteEnqueuedManifest = "session.write-enqueued.v1";
     private const string WritesSettledManifest = "session.writes-settled.v1";
+    private const string DeliveryRebasedManifest = "session.delivery-rebased.v1";
 
     public override int Identifier => Id;
 
@@ -29,6 +30,7 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
         UnitSessionSnapshot => SnapshotManifest,
         WriteEnqueued => WriteEnqueuedManifest,
         WritesSettled => WritesSettledManifest,
+        DeliveryStreamRebased => DeliveryRebasedManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a unit session event", nameof(o)),
     };
 
@@ -39,6 +41,7 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
         UnitSessionSnapshot s => JsonSerializer.SerializeToUtf8Bytes(s, UnitSessionJsonContext.Default.UnitSessionSnapshot),
         WriteEnqueued e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.WriteEnqueued),
         WritesSettled e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.WritesSettled),
+        DeliveryStreamRebased e => JsonSerializer.SerializeToUtf8Bytes(e, UnitSessionJsonContext.Default.DeliveryStreamRebased),
         _ => throw new ArgumentException($"{obj.GetType()} is not a unit session event", nameof(obj)),
     };
 
@@ -49,6 +52,7 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
         SnapshotManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.UnitSessionSnapshot)!,
         WriteEnqueuedManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.WriteEnqueued)!,
         WritesSettledManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.WritesSettled)!,
+        DeliveryRebasedManifest => JsonSerializer.Deserialize(bytes, UnitSessionJsonContext.Default.DeliveryStreamRebased)!,
         _ => throw new System.Runtime.Serialization.SerializationException($"unknown unit session manifest '{manifest}'"),
     };
 }
@@ -59,4 +63,5 @@ public sealed class UnitSessionSerializer(ExtendedActorSystem system) : Serializ
 [JsonSerializable(typeof(UnitSessionSnapshot))]
 [JsonSerializable(typeof(WriteEnqueued))]
 [JsonSerializable(typeof(WritesSettled))]
+[JsonSerializable(typeof(DeliveryStreamRebased))]
 internal sealed partial class UnitSessionJsonContext : JsonSerializerContext;

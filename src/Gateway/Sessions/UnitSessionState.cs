@@ -26,6 +26,15 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     /// <summary>Highest write seq ever enqueued (seqs only grow).</summary>
     public long LastWriteSeq { get; private set; }
 
+    /// <summary>
+    /// Where the unit's delivery stream stands as far as the gateway knows: the highest settled seq, or the unit's own
+    /// seq after a resync. The next delivery with nothing unsettled before it names this as its <c>prevSeq</c>.
+    /// </summary>
+    public long UnitStreamSeq { get; private set; }
+
+    /// <summary>The last operator resync of the delivery stream, if any (for ops).</summary>
+    public DeliveryStreamRebased? LastRebase { get; private set; }
+
     /// <summary>Writes not yet settled by the unit, in seq (delivery) order.</summary>
     public IReadOnlyCollection<PendingWrite> Backlog => _backlog.Values;
     public int BacklogCount => _backlog.Count;
@@ -52,7 +61,27 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     public long PreviousSeq(long seq)
     {
         var earlier = seq > 1 && _backlogSeqs.Count > 0 ? _backlogSeqs.GetViewBetween(long.MinValue, seq - 1) : null;
-        return earlier is { Count: > 0 } ? earlier.Max : Math.Min(LastSettledSeq, seq - 1);
+        return earlier is { Count: > 0 } ? earlier.Max : Math.Min(UnitStreamSeq, seq - 1);
+    }
+
+    /// <summary>
+    /// Compares the unit's <c>hello.lastAppliedSeq</c> with the gateway's stream: behind (its store lost settled writes:
+    /// it would refuse every new delivery as missing its predecessor) or ahead (it applied seqs the gateway never
+    /// assigned: it would reject new deliveries as out_of_order). Null when they agree.
+    /// </summary>
+    public DeliveryStreamMismatch? CheckDeliveryStream(long unitLastAppliedSeq, DateTimeOffset now)
+    {
+        if (unitLastAppliedSeq < UnitStreamSeq)
+        {
+            var missing = _finishedOrder.Select(id => _finishedById[id])
+                .Where(f => f.Seq > unitLastAppliedSeq && f.Seq <= UnitStreamSeq)
+                .OrderBy(f => f.Seq).Select(f => f.OperationId).ToList();
+            return new DeliveryStreamMismatch(DeliveryStreamMismatch.UnitBehind, unitLastAppliedSeq, UnitStreamSeq, LastWriteSeq,
+                UnitStreamSeq - unitLastAppliedSeq, missing, now);
+        }
+        return unitLastAppliedSeq > LastWriteSeq
+            ? new DeliveryStreamMismatch(DeliveryStreamMismatch.UnitAhead, unitLastAppliedSeq, UnitStreamSeq, LastWriteSeq, 0, [], now)
+            : null;
     }
 
     /// <summary>Unsettled writes with seq in [from, to], in order, without scanning the whole backlog.</summary>
@@ -77,6 +106,9 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
             case WritesSettled s:
                 foreach (var settlement in s.Settlements) Settle(settlement, s.At);
                 break;
+            case DeliveryStreamRebased r:
+                Rebase(r);
+                break;
             case UnitSessionSnapshot snap:
                 Epoch = snap.Epoch;
                 LastEventSeq = snap.LastEventSeq;
@@ -84,6 +116,8 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
                 Software = snap.Software;
                 LastWriteSeq = snap.LastWriteSeq;
                 LastSettledSeq = snap.LastSettledSeq;
+                UnitStreamSeq = snap.UnitStreamSeq ?? snap.LastSettledSeq;
+                LastRebase = snap.LastRebase;
                 foreach (var write in snap.Backlog ?? []) AddPending(write);
                 foreach (var finished in snap.Finished ?? []) AddFinished(finished);
                 break;
@@ -93,7 +127,8 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     public UnitSessionSnapshot ToSnapshot() => new(
         Epoch, LastEventSeq, LastAttachedAt, Software, LastWriteSeq, LastSettledSeq,
         _backlog.Values.ToList(),
-        _finishedOrder.Select(id => _finishedById[id]).ToList());
+        _finishedOrder.Select(id => _finishedById[id]).ToList(),
+        UnitStreamSeq, LastRebase);
 
     private void AddPending(PendingWrite write)
     {
@@ -109,6 +144,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
         if (!_backlog.Remove(settlement.Seq, out var write)) return; // settled before (redelivered ack)
         _backlogSeqs.Remove(settlement.Seq);
         LastSettledSeq = Math.Max(LastSettledSeq, settlement.Seq);
+        UnitStreamSeq = Math.Max(UnitStreamSeq, settlement.Seq);
         _pendingById.Remove(write.OperationId);
         AddFinished(new FinishedWrite(write.Seq, write.OperationId, write.Operation, write.PatientId, write.EnqueuedAt,
             write.ExpiresAt, write.RequestedBy, write.IdempotencyKey, write.RequestHash, settlement.Status,
@@ -126,5 +162,26 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
             _finishedById.Remove(oldest.OperationId);
             if (oldest.IdempotencyKey is not null) _byIdempotencyKey.Remove(ScopeKey(oldest.RequestedBy, oldest.IdempotencyKey));
         }
+    }
+
+    /// <summary>
+    /// Continues the delivery stream from the unit's own seq. Unsettled writes at or below it would be refused as
+    /// out_of_order, so the whole backlog is renumbered above it, in order (same operation ids: the unit still applies
+    /// each once). Deterministic from the state, so replaying the journal gives the same seqs.
+    /// </summary>
+    private void Rebase(DeliveryStreamRebased rebase)
+    {
+        var unitSeq = rebase.Mismatch.UnitLastAppliedSeq;
+        if (_backlogSeqs.Count > 0 && _backlogSeqs.Min <= unitSeq)
+        {
+            var writes = _backlog.Values.ToList();
+            _backlog.Clear();
+            _backlogSeqs.Clear();
+            var next = unitSeq;
+            foreach (var write in writes) AddPending(write with { Seq = ++next });
+        }
+        LastWriteSeq = Math.Max(LastWriteSeq, unitSeq);
+        UnitStreamSeq = unitSeq;
+        LastRebase = rebase;
     }
 }
