@@ -47,6 +47,38 @@ internal static class Format
             ? $"{Number(o, "queued")}/{Number(o, "delivered")}/{Number(o, "applied")}/{Number(o, "rejected")}/{Number(o, "expired")}"
             : "-";
 
+    /// <summary>
+    /// "in step", or why deliveries are held (a restored or ahead unit store) with the settled writes the unit lost and
+    /// what to run (docs/operations.md, "A unit restored from a backup").
+    /// </summary>
+    public static string DeliveryStream(JsonElement unit)
+    {
+        if (!unit.TryGetProperty("deliveryMismatch", out var m) || m.ValueKind != JsonValueKind.Object) return "in step";
+        var unitId = Text(unit, "unitId");
+        var text = Text(m, "state") == "unit-behind"
+            ? $"restored: unit at seq {Number(m, "unitLastAppliedSeq")}, gateway settled up to {Number(m, "gatewaySettledSeq")}, " +
+              $"{Number(m, "missingAtUnit")} settled writes the unit no longer has"
+            : $"ahead: unit at seq {Number(m, "unitLastAppliedSeq")}, gateway assigned up to {Number(m, "gatewayLastWriteSeq")}";
+        var ids = OperationIds(m);
+        if (ids.Count > 0) text += $"{Environment.NewLine}missing at the unit (re-enter them): {string.Join(", ", ids)}";
+        return text + $"{Environment.NewLine}new writes are held; resolve with: hgw units resync {unitId}";
+    }
+
+    /// <summary>When and by whom the delivery stream was last resynced, and what it resolved.</summary>
+    public static string LastResync(JsonElement unit)
+    {
+        if (!unit.TryGetProperty("lastResync", out var r) || r.ValueKind != JsonValueKind.Object) return "-";
+        var m = r.GetProperty("mismatch");
+        var ids = OperationIds(m);
+        return $"{Timestamp(r, "at")} by {Text(r, "by")}: {Text(m, "state")}, continued after seq {Number(m, "unitLastAppliedSeq")}" +
+               (ids.Count > 0 ? $"{Environment.NewLine}settled writes the unit lost: {string.Join(", ", ids)}" : "");
+    }
+
+    public static IReadOnlyList<string> OperationIds(JsonElement mismatch) =>
+        mismatch.TryGetProperty("missingOperationIds", out var ids) && ids.ValueKind == JsonValueKind.Array
+            ? ids.EnumerateArray().Select(i => i.GetString() ?? "").ToList()
+            : [];
+
     public static Table NewTable(params string[] columns)
     {
         var table = new Table().Border(TableBorder.Rounded);

@@ -39,6 +39,7 @@ public static class HgwApp
                 units.SetDescription("Healthcare unit sessions and their events");
                 units.AddCommand<UnitsListCommand>("list");
                 units.AddCommand<UnitsShowCommand>("show");
+                units.AddCommand<UnitsResyncCommand>("resync");
                 units.AddCommand<UnitsTailCommand>("tail");
             });
             config.AddBranch("operations", operations =>

@@ -33,6 +33,8 @@ public sealed class UnitsShowCommand(IAnsiConsole console) : GatewayCommand<Unit
             ("Writes settled by unit", Format.Text(u, "delivered")),
             ("Unit changes applied", Format.Text(u, "applied")),
             ("Operations q/d/a/r/e", Format.Operations(u)),
+            ("Delivery stream", Format.DeliveryStream(u)),
+            ("Last resync", Format.LastResync(u)),
         ]));
         return ExitCodes.Ok;
     }

@@ -42,6 +42,9 @@ internal sealed partial class OutboxPump(
         var lastSent = gatewayLastEventSeq;
         var ackPersisted = gatewayLastEventSeq;
         Interlocked.Exchange(ref _ackedByGateway, gatewayLastEventSeq);
+        // Before marking acked: after a restore, events written since reuse seqs the gateway already counts (protocol.md section 8).
+        if (outbox.RenumberUnackedAbove(gatewayLastEventSeq) is var renumbered and > 0)
+            LogRenumbered(logger, unit.UnitId, renumbered, gatewayLastEventSeq);
         outbox.MarkAcked(gatewayLastEventSeq);
         if (outbox.EnsureNextSeqAbove(gatewayLastEventSeq))
             LogSequenceRaised(logger, unit.UnitId, gatewayLastEventSeq);
@@ -85,6 +88,11 @@ internal sealed partial class OutboxPump(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unit {UnitId}: sent {Count} events (seq {FirstSeq}..{LastSeq})")]
     private static partial void LogBatchSent(ILogger logger, string unitId, int count, long firstSeq, long lastSeq);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Unit {UnitId}: the gateway already holds event seqs up to {GatewaySeq}, beyond this store's highest (was the unit database "
+                  + "restored?); renumbered {Count} unacknowledged events after it so none is lost (the gateway may see an event it had before again)")]
+    private static partial void LogRenumbered(ILogger logger, string unitId, int count, long gatewaySeq);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Unit {UnitId}: the gateway already holds event seqs up to {GatewaySeq}, beyond this store's outbox; "

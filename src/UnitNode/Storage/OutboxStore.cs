@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HealthGateway.Protocol.Frames;
+using Microsoft.Data.Sqlite;
 
 namespace HealthGateway.UnitNode.Storage;
 
@@ -76,6 +77,62 @@ public sealed class OutboxStore(UnitDatabase database)
         var raised = command.ExecuteNonQuery() > 0;
         transaction.Commit();
         return raised;
+    }
+
+    /// <summary>
+    /// When the gateway already holds event seqs beyond this store's highest (the store was restored from an older copy),
+    /// events written since then reuse seqs the gateway counts as received: it would acknowledge them without having them.
+    /// So every unacknowledged event is renumbered above <paramref name="gatewaySeq"/>, in order, in one transaction, and
+    /// the next seq continues after them. The store cannot tell which of them the gateway saw before the restore, so the
+    /// gateway may get one of those again under a new seq (same <c>eventId</c>). Returns how many were renumbered.
+    /// </summary>
+    public int RenumberUnackedAbove(long gatewaySeq)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var highest = connection.CreateCommand();
+        highest.Transaction = transaction;
+        highest.CommandText = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0), COALESCE((SELECT MAX(seq) FROM outbox), 0));";
+        if ((long)highest.ExecuteScalar()! >= gatewaySeq) return 0; // the gateway's seq is one this store issued: nothing was lost
+
+        var unacked = new List<long>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = "SELECT seq FROM outbox WHERE acked = 0 ORDER BY seq;";
+            using var reader = select.ExecuteReader();
+            while (reader.Read()) unacked.Add(reader.GetInt64(0));
+        }
+
+        // Every new seq is above every old one (all old seqs are below gatewaySeq), so the updates never collide.
+        var next = gatewaySeq;
+        using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE outbox SET seq = $new WHERE seq = $old;";
+            var newSeq = update.Parameters.Add("$new", SqliteType.Integer);
+            var oldSeq = update.Parameters.Add("$old", SqliteType.Integer);
+            foreach (var seq in unacked)
+            {
+                newSeq.Value = ++next;
+                oldSeq.Value = seq;
+                update.ExecuteNonQuery();
+            }
+        }
+
+        using (var sequence = connection.CreateCommand())
+        {
+            sequence.Transaction = transaction;
+            sequence.CommandText = """
+                INSERT INTO sqlite_sequence(name, seq)
+                    SELECT 'outbox', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox');
+                UPDATE sqlite_sequence SET seq = $seq WHERE name = 'outbox' AND seq < $seq;
+                """;
+            sequence.Parameters.AddWithValue("$seq", next);
+            sequence.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return unacked.Count;
     }
 
     private static JsonElement ParsePayload(string json)
