@@ -21,6 +21,7 @@ public sealed class OpsApiAuthorizationTests : IAsyncLifetime
         { "GET", "/api/v1/ops/sharding/region-stats" },
         { "GET", "/api/v1/ops/units" },
         { "GET", "/api/v1/ops/units/unit-1" },
+        { "POST", "/api/v1/ops/units/unit-1/resync" },
         { "GET", "/api/v1/ops/operations/0123456789abcdef0123456789abcdef.unit-1" },
         { "GET", "/api/v1/ops/events" },
     };

@@ -58,9 +58,10 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
         return caller.ExpectMsg<OperationState>(Long);
     }
 
-    private long Attach(IActorRef session, TestProbe connection, long knownEpoch = 0)
+    /// <remarks><paramref name="lastAppliedSeq"/>: what the unit reports; below what was settled it counts as restored (deliveries held).</remarks>
+    private long Attach(IActorRef session, TestProbe connection, long knownEpoch = 0, long lastAppliedSeq = 0)
     {
-        session.Tell(new Attach(Unit, connection.Ref, "UnitNode/test", 0, knownEpoch), connection.Ref);
+        session.Tell(new Attach(Unit, connection.Ref, "UnitNode/test", lastAppliedSeq, knownEpoch), connection.Ref);
         return connection.ExpectMsg<Attached>(Long).Epoch;
     }
 
@@ -280,7 +281,7 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
         Assert.Equal([3L], Seqs(first.ExpectMsg<Deliveries>(Long)));
 
         var second = CreateTestProbe();
-        var secondEpoch = Attach(session, second);
+        var secondEpoch = Attach(session, second, lastAppliedSeq: 1);
 
         first.ExpectMsg<Superseded>(Long);
         var redelivered = second.ExpectMsg<Deliveries>(Long);
@@ -577,7 +578,7 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
         Assert.Equal("op-2", Enqueue(revived, "op-9", key: "key-2").OperationId);
 
         var next = CreateTestProbe();
-        var nextEpoch = Attach(revived, next);
+        var nextEpoch = Attach(revived, next, lastAppliedSeq: 1);
         Assert.Equal(epoch + 1, nextEpoch);
         Assert.Equal([2L, 3L], Seqs(next.ExpectMsg<Deliveries>(Long)));
 
@@ -641,7 +642,7 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
         Assert.Equal(OperationStatus.Queued, Operation(revived, "op-199").Status);
 
         var next = CreateTestProbe();
-        Attach(revived, next);
+        Attach(revived, next, lastAppliedSeq: 10);
         Assert.Equal([11L, 12L], Seqs(next.ExpectMsg<Deliveries>(Long)));
         Enqueue(revived, "op-200");
         Assert.Equal(200, Status(revived).LastWriteSeq);

@@ -263,7 +263,7 @@
           u.lastSeen ? el('span', { className: 'sub', text: ` · ${duration(secondsSince(u.lastSeen))} ago` }) : null]);
       return el('tr', { data: { unitId: u.unitId, state } }, [
         el('td', { className: 'mono unit-id', text: u.unitId }),
-        el('td', {}, [badge(state, u.connected ? 'ok' : 'bad', 'state')]),
+        el('td', {}, [badge(state, u.connected ? 'ok' : 'bad', 'state'), deliveryBadge(u)]),
         el('td', { className: 'mono', text: u.connected ? shortAddress(u.node) : '–', title: u.node || '', data: { field: 'node' } }),
         seen,
         el('td', { className: 'mono', text: [u.protocolVersion && `p${u.protocolVersion}`, u.softwareVersion].filter(Boolean).join(' · ') || '–' }),
@@ -274,6 +274,21 @@
         operationsCell(u.operations || {}),
       ]);
     }));
+  }
+
+  /** Deliveries held because the unit's store disagrees with the gateway's (restored from a backup, or ahead): what and how to resolve. */
+  function deliveryBadge(u) {
+    const m = u.deliveryMismatch;
+    if (!m) return null;
+    const behind = m.state === 'unit-behind';
+    const lost = (m.missingOperationIds || []).length ? `: ${m.missingOperationIds.join(', ')}` : '';
+    const title = (behind
+      ? `restored: unit at seq ${m.unitLastAppliedSeq}, gateway settled up to ${m.gatewaySettledSeq}, ${m.missingAtUnit} settled writes the unit no longer has${lost}`
+      : `ahead: unit at seq ${m.unitLastAppliedSeq}, gateway assigned up to ${m.gatewayLastWriteSeq}`)
+      + `. New writes are held; resolve with: hgw units resync ${u.unitId}`;
+    const node = badge(behind ? 'restored' : 'ahead', 'bad', 'delivery');
+    node.title = title;
+    return node;
   }
 
   /** Only the non-zero operation counts, named: "3 queued · 4 applied" reads faster than five columns of zeros. */
@@ -290,6 +305,7 @@
   const EVENT_TONES = {
     'member-up': 'ok', 'member-reachable': 'ok', 'unit-connected': 'ok',
     'member-left': 'warn', 'unit-superseded': 'warn', 'unit-disconnected': 'bad',
+    'unit-delivery-mismatch': 'bad', 'unit-resynced': 'warn',
     'member-removed': 'bad', 'member-unreachable': 'bad',
   };
 
