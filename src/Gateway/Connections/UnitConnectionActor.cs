@@ -44,6 +44,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private IActorRef? _session;
     private long _epoch;
     private Hello? _hello;
+    // The unit's lastAppliedSeq as of now (hello, raised by its acks): a re-attach after a session move reports this,
+    // not the hello's, or the new session would take a unit that applied writes since for one restored from a backup.
+    private long _unitAppliedUpTo;
     private bool _inboundDone;
     private bool _closing;
     // Ops: when the unit last sent a protocol frame (its pings included), reported to the node's session index.
@@ -216,6 +219,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             return;
         }
         _hello = hello;
+        _unitAppliedUpTo = hello.LastAppliedSeq;
         RequestAttach();
         Become(Attaching);
     }
@@ -230,7 +234,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     }
 
     private void SendAttach() =>
-        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _hello.LastAppliedSeq, _epoch));
+        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _unitAppliedUpTo, _epoch));
 
     private void OnAttached(Attached attached)
     {
@@ -283,8 +287,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             case Pong:
                 break;
             case Ack ack when _session is null:
+                _unitAppliedUpTo = Math.Max(_unitAppliedUpTo, ack.UpToSeq);
                 break; // re-attaching: the new session redelivers what is unsettled and the unit re-acks
             case Ack ack:
+                _unitAppliedUpTo = Math.Max(_unitAppliedUpTo, ack.UpToSeq);
                 _session.Tell(new DeliveriesAcknowledged(_settings.UnitId, _epoch, ack.UpToSeq,
                     (ack.Outcomes ?? []).Select(o => new Settlement(o.Seq, o.MessageId, ToStatus(o.Status), o.Result?.GetRawText(), o.Reason)).ToList()));
                 break;

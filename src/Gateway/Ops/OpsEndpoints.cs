@@ -93,7 +93,7 @@ public static class OpsEndpoints
             ResyncRefused { Reason: ResyncRefusal.NotConnected } => Problems.Create(StatusCodes.Status409Conflict, "Unit not connected",
                 $"Unit '{unitId}' is not connected. A resync continues from the seq the unit reports when it connects: start the unit, check `hgw units show {unitId}`, then resync."),
             ResyncRefused => Problems.Create(StatusCodes.Status409Conflict, "Nothing to resync",
-                $"Unit '{unitId}''s delivery stream agrees with the gateway's (no restored or ahead store was detected at its last connect); nothing was changed."),
+                $"The delivery stream of unit '{unitId}' agrees with the gateway's (no restored or ahead store was detected when it connected); nothing was changed."),
             _ => UnitNotFound(unitId),
         };
     }
