@@ -115,6 +115,8 @@ public sealed class UnitRestoreTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("restored: unit at seq 1, gateway settled up to 3, 2 settled writes the unit no longer has", show.Output);
         Assert.Contains(lost[0], show.Output);
         Assert.Contains($"hgw units resync {unitId}", show.Output);
+        await Eventually.AssertAsync(async () => Assert.Contains($"{unitId}: deliveries held (unit-behind); see hgw units show {unitId}",
+            (await HgwAsync(_gateway, "units", "list")).Output));
 
         // Before the resync a new write is durable (202) but not delivered.
         var held = await BookAsync(_gateway, patientId, 4, HttpStatusCode.Accepted, prefer: "respond-async");

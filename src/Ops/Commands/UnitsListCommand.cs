@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Text.Json;
 using HealthGateway.Ops.Cli;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -40,6 +41,9 @@ public sealed class UnitsListCommand(IAnsiConsole console) : GatewayCommand<Unit
         Console.Write(table);
         var all = units.EnumerateArray().ToList();
         Console.MarkupLineInterpolated($"{all.Count} units, {all.Count(u => Format.Bool(u, "connected"))} connected, {all.Sum(u => Format.Number(u, "backlog"))} writes waiting");
+        // Held deliveries need an operator (a restored or ahead unit store): name them under the table.
+        foreach (var held in all.Where(u => u.TryGetProperty("deliveryMismatch", out var m) && m.ValueKind == JsonValueKind.Object))
+            Console.MarkupLineInterpolated($"[red]{Format.Text(held, "unitId")}: deliveries held ({Format.Text(held.GetProperty("deliveryMismatch"), "state")}); see hgw units show {Format.Text(held, "unitId")}[/]");
         return ExitCodes.Ok;
     }
 }
