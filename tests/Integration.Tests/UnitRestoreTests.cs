@@ -225,4 +225,35 @@ public sealed class UnitRestoreTests(ITestOutputHelper output) : IAsyncLifetime
         await WaitReadableAsync(_gateway, "p-after-restore");
         await Eventually.AssertAsync(() => { Assert.Equal(0, back.UnacknowledgedChanges); return Task.CompletedTask; });
     }
+
+    [Fact]
+    public async Task A_hostile_unit_claiming_an_impossible_seq_only_holds_its_own_writes_and_cannot_be_resynced_to_it()
+    {
+        const string unitId = "unit-restore-liar";
+        var unit = await StartUnitAsync(unitId, seedPatients: 1);
+        var patientId = (await unit.PatientIdsAsync())[0];
+        await WaitReadableAsync(_gateway, patientId);
+        var before = await BookAsync(_gateway, patientId, 1, HttpStatusCode.Created);
+        await unit.DisposeAsync();
+
+        // A raw client with the unit's token says it applied every seq there is.
+        var liar = await RawUnitClient.ConnectAsync(_gateway.WebSocketBase, _gateway.UnitToken(unitId));
+        await liar.SendAsync(new Protocol.Frames.Hello(Protocol.ProtocolConstants.Version, unitId, "liar/1", long.MaxValue));
+        Assert.IsType<Protocol.Frames.Welcome>(await liar.ReceiveAsync());
+        var mismatch = await MismatchAsync(_gateway, unitId);
+        Assert.Equal(("unit-ahead", long.MaxValue), (mismatch.GetProperty("state").GetString(), mismatch.GetProperty("unitLastAppliedSeq").GetInt64()));
+
+        // Writes for its patients are durable and held, not sent to it; a resync to its seq is refused.
+        var held = await BookAsync(_gateway, patientId, 2, HttpStatusCode.Accepted, prefer: "respond-async");
+        var refused = await HgwAsync(_gateway, "units", "resync", unitId);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Gateway answered 409: Unit seq out of range", refused.Output);
+        Assert.Equal("queued", await StatusAsync(_gateway, patientId, held));
+
+        // The real unit comes back in step: the held write is applied once, after the earlier one.
+        await liar.DisposeAsync();
+        await using var real = await StartUnitAsync(unitId);
+        await Eventually.AssertAsync(async () => Assert.Equal("applied", await StatusAsync(_gateway, patientId, held)));
+        Assert.Equal([before, held], Ledger(unitId).Select(m => m.MessageId));
+    }
 }

@@ -92,6 +92,8 @@ public static class OpsEndpoints
             DeliveriesResynced done => Results.Ok(done),
             ResyncRefused { Reason: ResyncRefusal.NotConnected } => Problems.Create(StatusCodes.Status409Conflict, "Unit not connected",
                 $"Unit '{unitId}' is not connected. A resync continues from the seq the unit reports when it connects: start the unit, check `hgw units show {unitId}`, then resync."),
+            ResyncRefused { Reason: ResyncRefusal.SeqOutOfRange } => Problems.Create(StatusCodes.Status409Conflict, "Unit seq out of range",
+                $"Unit '{unitId}' reports a last applied seq above {ResyncDeliveries.MaxUnitSeq}, which no real unit reaches; nothing was changed. Check the unit's store and software (`hgw units show {unitId}`)."),
             ResyncRefused => Problems.Create(StatusCodes.Status409Conflict, "Nothing to resync",
                 $"The delivery stream of unit '{unitId}' agrees with the gateway's (no restored or ahead store was detected when it connected); nothing was changed."),
             _ => UnitNotFound(unitId),

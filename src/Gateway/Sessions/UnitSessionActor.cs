@@ -664,6 +664,11 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             Sender.Tell(new ResyncRefused(_unitId, ResyncRefusal.InStep));
             return;
         }
+        if (mismatch.UnitLastAppliedSeq > ResyncDeliveries.MaxUnitSeq)
+        {
+            Sender.Tell(new ResyncRefused(_unitId, ResyncRefusal.SeqOutOfRange));
+            return;
+        }
         var replyTo = Sender;
         // Persist (not PersistAsync): new writes wait until the stream is rebased, so none gets a seq from the old base.
         // Writes already being stored are folded in before this event, so the rebase renumbers them too.

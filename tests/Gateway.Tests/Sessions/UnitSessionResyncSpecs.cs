@@ -205,6 +205,20 @@ public sealed class UnitSessionResyncSpecs : TestKit, IDisposable
     }
 
     [Fact]
+    public void A_unit_claiming_a_seq_beyond_any_real_one_is_held_and_not_resynced_to_it()
+    {
+        var session = Session();
+        Enqueue(session, "op-a");
+        var liar = CreateTestProbe();
+        Attach(session, liar, lastAppliedSeq: long.MaxValue);
+
+        Assert.Equal(ResyncRefusal.SeqOutOfRange, Assert.IsType<ResyncRefused>(Resync(session)).Reason);
+        liar.ExpectNoMsg(Quiet);
+        Assert.Equal(1, Report(session).Operations.Queued);
+        Assert.Equal(OperationStatus.Queued, Operation(session, "op-a").Status);
+    }
+
+    [Fact]
     public void The_resync_event_and_a_snapshot_holding_it_round_trip_through_the_serializer()
     {
         var serializer = new UnitSessionSerializer((ExtendedActorSystem)Sys);
