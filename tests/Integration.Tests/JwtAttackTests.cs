@@ -179,8 +179,7 @@ public sealed class JwtAttackTests : IAsyncLifetime
         var (unit, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-a"), "unit-a");
         await using (unit)
         {
-            await unit.SendAsync(new HealthGateway.Protocol.Frames.EventBatch([new HealthGateway.Protocol.Frames.UnitEvent(1, "e1",
-                HealthGateway.Protocol.UnitEventKinds.PatientRegistered, Patient, DateTimeOffset.UtcNow)]));
+            await unit.SendAsync(new HealthGateway.Protocol.Frames.EventBatch([TestEvents.Registered(1, Patient)]));
             Assert.IsType<HealthGateway.Protocol.Frames.Ack>(await unit.ReceiveAsync());
         }
         var tables = GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory);

@@ -169,8 +169,10 @@ public partial class DocExampleTests
             .. typeof(Operations).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
             .. typeof(UnitEventKinds).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
         ];
-        Assert.Equal(14, names.Length);
+        Assert.Equal(15, names.Length);
         foreach (var name in names) Assert.Contains($"| `{name}` |", Doc.Value);
+        foreach (var code in typeof(EventRefusalCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!))
+            Assert.Contains($"| `{code}` |", Doc.Value);
 
         foreach (var status in Enum.GetValues<ReplyStatus>())
         {

@@ -47,6 +47,7 @@ internal static class Samples
     public static readonly PayInvoice PayInvoice = new("inv-5531", 4500, "EUR", "psp-7781-2231");
 
     public static readonly PatientRegistered PatientRegistered = new("Ada L.");
+    public static readonly PatientReleased PatientReleased = new("unit-0043");
 
     // ---- frames ----
 
@@ -81,6 +82,7 @@ internal static class Samples
     ]);
 
     public static readonly Ack AckEvents = new(1206);
+    public static readonly Ack AckEventsRefused = new(1208, Refused: [new EventRefusal(1207, "evt-77a3", EventRefusalCodes.NotOwner, "the patient is registered at another unit")]);
 
     public static readonly EventBatch EventBatch = new(
     [
@@ -107,6 +109,7 @@ internal static class Samples
         ["deliver"] = Deliver,
         ["ack.deliveries"] = AckDeliveries,
         ["ack.events"] = AckEvents,
+        ["ack.events.refused"] = AckEventsRefused,
         ["event"] = EventBatch,
         ["error"] = Error,
         ["ping"] = Ping,

@@ -320,7 +320,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private void OnChangesAcknowledged(ChangesAcknowledged ack)
     {
         _unacknowledgedChanges.RemoveAll(b => b.Changes.Count == 0 || b.Changes[^1].Seq <= ack.UpToSeq);
-        Send(new Ack(ack.UpToSeq));
+        Send(new Ack(ack.UpToSeq, Refused: ack.Refused?.Select(r => new EventRefusal(r.Seq, r.EventId, r.Code, r.Reason)).ToList()));
     }
 
     private void SweepExpired()

@@ -13,4 +13,5 @@ public static class OpsEndpointNames
     public const string Unit = "OpsUnit";
     public const string Operation = "OpsOperation";
     public const string Events = "OpsEvents";
+    public const string TransferPatient = "OpsTransferPatient";
 }

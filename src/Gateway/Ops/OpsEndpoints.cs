@@ -72,6 +72,7 @@ public static class OpsEndpoints
         group.MapGet("/events", (HttpContext http, ActorSystem system) => OpsEventStream.WriteAsync(http, system))
             .WithName(OpsEndpointNames.Events).WithSummary("Live Server-Sent Events: members up/left/removed/unreachable, units connected/disconnected/superseded")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
+        group.MapPatientTransfers();
         return group;
     }
 

@@ -41,6 +41,11 @@ public static class HgwApp
                 units.AddCommand<UnitsShowCommand>("show");
                 units.AddCommand<UnitsTailCommand>("tail");
             });
+            config.AddBranch("patients", patients =>
+            {
+                patients.SetDescription("Where patients are routed");
+                patients.AddCommand<PatientsTransferCommand>("transfer");
+            });
             config.AddBranch("operations", operations =>
             {
                 operations.SetDescription("Durable writes");
