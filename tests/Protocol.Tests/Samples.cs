@@ -53,7 +53,7 @@ internal static class Samples
 
     public static readonly Hello Hello = new(1, "unit-0042", "HealthGateway.UnitNode/1.0.0", 17);
 
-    public static readonly Welcome Welcome = new(3, 1204, 15, 1_048_576);
+    public static readonly Welcome Welcome = new(3, 1204, 15, 1_048_576, 16);
 
     public static readonly Request Request = new(
         "req-5f2c", Operations.ListAppointments, "pat-000123", Now.AddSeconds(5), null, "4bf92f3577b34da6a3ce929d0e0e4736",

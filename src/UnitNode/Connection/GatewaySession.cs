@@ -125,6 +125,8 @@ internal sealed partial class GatewaySession : IDisposable
             if (message.Error is { } error)
             {
                 LogInvalidFrame(_logger, _unit.UnitId, error.WireCode, error.Message);
+                // The gateway learns why from a frame it can parse (the close reason is for humans); it goes out before the close.
+                _writer.TryEnqueue(new ErrorFrame(error.WireCode, error.Message));
                 End(SessionEnd.ByUnit(error.CloseCode, $"{error.WireCode}: {error.Message}"));
                 continue;
             }
