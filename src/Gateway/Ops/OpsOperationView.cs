@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using HealthGateway.Gateway.Sessions;
 
 namespace HealthGateway.Gateway.Ops;
@@ -6,8 +7,9 @@ namespace HealthGateway.Gateway.Ops;
 /// <summary>
 /// <c>GET /api/v1/ops/operations/{id}</c>: the operation's operational fields for every admin, its patient data
 /// (<see cref="PatientId"/>, <see cref="Result"/>, <see cref="Reason"/>, a patient's <see cref="RequestedBy"/>) only
-/// for an admin granted that data (<see cref="OperationDataAccess"/>). Withheld fields are absent and named in
-/// <see cref="Withheld"/> (empty when nothing was withheld).
+/// for an admin granted that data (<see cref="OperationDataAccess"/>). Withheld fields are absent (never null: a
+/// client cannot mistake "withheld" for "none") and named in <see cref="Withheld"/> (empty when nothing was withheld);
+/// fields without a value are absent too.
 /// </summary>
 public sealed record OpsOperationView(
     string Id,
@@ -18,10 +20,10 @@ public sealed record OpsOperationView(
     DateTimeOffset ExpiresAt,
     DateTimeOffset? SettledAt,
     string RequesterRole,
-    string? RequestedBy,
-    string? PatientId,
-    JsonElement? Result,
-    string? Reason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RequestedBy,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PatientId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Result,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason,
     IReadOnlyList<string> Withheld)
 {
     /// <summary>JSON names of the fields withheld from an admin without a grant.</summary>
