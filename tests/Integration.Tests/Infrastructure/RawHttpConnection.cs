@@ -69,6 +69,59 @@ public sealed class RawHttpConnection : IAsyncDisposable
     }
 
     /// <summary>
+    /// Sends a request head and its body as a simple client does (all of it, then read the answer). Like most
+    /// HTTP clients it treats a failed write (the server reset the connection) as a failed request:
+    /// <see cref="UploadOutcome.BodySent"/> is false then. The status is that of the first response that
+    /// arrived before the server closed or <paramref name="timeout"/> passed (null: none).
+    /// </summary>
+    public async Task<UploadOutcome> UploadAsync(string head, byte[] body, TimeSpan timeout)
+    {
+        _received.Clear();
+        var sent = true;
+        try
+        {
+            await SendAsync(head);
+            await SendAsync(body);
+        }
+        catch (IOException)
+        {
+            sent = false; // the server closed while the body was still going out
+        }
+        await ReadResponseOrCloseAsync(timeout);
+        return new UploadOutcome(sent, FirstStatus);
+    }
+
+    /// <summary>Reads until one whole response arrived, the server closed (or reset) the connection, or time ran out.</summary>
+    private async Task ReadResponseOrCloseAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (!HasCompleteResponse())
+            {
+                var read = await _stream.ReadAsync(buffer, cts.Token);
+                if (read == 0) return;
+                _received.AddRange(buffer.AsSpan(0, read));
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // Reset or timed out: the caller looks at what arrived before.
+        }
+    }
+
+    private bool HasCompleteResponse()
+    {
+        var head = Received;
+        var end = head.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0) return false;
+        return IsChunked(head[..end])
+            ? head.EndsWith("0\r\n\r\n", StringComparison.Ordinal)
+            : _received.Count >= end + 4 + ContentLength(head[..end]);
+    }
+
+    /// <summary>
     /// Reads until the server closes the connection (end of stream or reset); true if it did within
     /// <paramref name="timeout"/>. Whatever arrived before is in <see cref="Received"/>.
     /// </summary>
@@ -138,3 +191,6 @@ public sealed class RawHttpConnection : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>What a client that sends a whole body before reading saw: whether the body went out, and the status it read.</summary>
+public sealed record UploadOutcome(bool BodySent, int? Status);
