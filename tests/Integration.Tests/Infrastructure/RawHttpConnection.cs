@@ -33,6 +33,39 @@ public sealed class RawHttpConnection : IAsyncDisposable
     public int? FirstStatus =>
         Received.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(Received.AsSpan(9, 3), out var status) ? status : null;
 
+    /// <summary>The first response's header values named <paramref name="name"/>, exactly as they came.</summary>
+    public IReadOnlyList<string> Header(string name)
+    {
+        var head = Received;
+        var end = head.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return [.. (end < 0 ? head : head[..end]).Split("\r\n").Skip(1)
+            .Where(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l[(name.Length + 1)..].Trim())];
+    }
+
+    /// <summary>The first response's body, with chunked framing removed.</summary>
+    public string ResponseBody
+    {
+        get
+        {
+            var text = Received;
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0) return "";
+            var body = text[(end + 4)..];
+            if (!IsChunked(text[..end])) return body;
+            var decoded = new StringBuilder();
+            var at = 0;
+            while (true)
+            {
+                var lineEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+                var size = Convert.ToInt32(body[at..lineEnd].Split(';')[0], 16);
+                if (size == 0) return decoded.ToString();
+                decoded.Append(body, lineEnd + 2, size);
+                at = lineEnd + 2 + size + 2;
+            }
+        }
+    }
+
     public async Task SendAsync(string text) => await SendAsync(Encoding.ASCII.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes)
@@ -42,10 +75,11 @@ public sealed class RawHttpConnection : IAsyncDisposable
     }
 
     /// <summary>Sends a request and reads one complete response head and body (Content-Length or none).</summary>
-    public async Task<int> RequestAsync(string method, string path, string? authorization = null, TimeSpan? timeout = null)
+    public async Task<int> RequestAsync(string method, string path, string? authorization = null, TimeSpan? timeout = null, IEnumerable<string>? headers = null)
     {
         var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: gateway\r\n");
         if (authorization is not null) request.Append($"Authorization: Bearer {authorization}\r\n");
+        foreach (var header in headers ?? []) request.Append($"{header}\r\n");
         request.Append("\r\n");
         _received.Clear();
         await SendAsync(request.ToString());
