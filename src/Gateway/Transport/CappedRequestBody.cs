@@ -38,13 +38,14 @@ internal sealed class CappedRequestBody(Stream inner, HttpContext http, GatewayO
 
     private async Task<BadHttpRequestException> RefuseAsync(CancellationToken cancellationToken)
     {
-        if (!_refused)
+        // HTTP/2 and 3 end just this stream after the answer (RST_STREAM, NO_ERROR): nothing to discard, no connection to close.
+        if (!_refused && (HttpProtocol.IsHttp11(http.Request.Protocol) || HttpProtocol.IsHttp10(http.Request.Protocol)))
         {
-            _refused = true;
             if (!http.Response.HasStarted) http.Response.Headers.Connection = "close";
             var waitingForContinue = _read == 0 && http.Request.Headers.Expect.ToString().Contains("100-continue", StringComparison.OrdinalIgnoreCase);
             if (!waitingForContinue) await DiscardRestAsync(cancellationToken);
         }
+        _refused = true;
         return new BadHttpRequestException(
             $"The request body is larger than the {limits.MaxRequestBodyBytes} bytes the gateway accepts.", StatusCodes.Status413PayloadTooLarge);
     }
