@@ -117,6 +117,8 @@ public sealed class InputLimitTests : IAsyncLifetime
     public async Task A_big_body_sent_without_waiting_is_read_to_its_end_and_answered_413_every_time(string framing)
     {
         var (head, wire) = Upload(framing, BookingOfSize(BigBody));
+        var tables = GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory);
+        var lastAudit = GatewayDb.LastAuditId(_gateway.DataDirectory);
         var outcomes = new List<UploadOutcome>();
         for (var i = 0; i < Uploads; i++)
         {
@@ -127,6 +129,11 @@ public sealed class InputLimitTests : IAsyncLifetime
             Assert.Contains("Connection: close", connection.Received, StringComparison.OrdinalIgnoreCase);
         }
         Assert.All(outcomes, o => Assert.Equal(new UploadOutcome(BodySent: true, Status: 413), o));
+        // Nothing stored, and each refusal audited like any other answer on a patient route.
+        Assert.Equal(tables, GatewayDb.RowCountsExceptAudit(_gateway.DataDirectory));
+        var audited = GatewayDb.AuditRowsAfter(_gateway.DataDirectory, lastAudit);
+        Assert.Equal(Uploads, audited.Count);
+        Assert.All(audited, r => Assert.Equal(("patient", Patient, "write", 413), (r.Role, r.PatientId, r.Action, r.Status)));
     }
 
     [Fact]
