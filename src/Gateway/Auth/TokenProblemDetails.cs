@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
-
 namespace HealthGateway.Gateway.Auth;
 
 /// <summary>
