@@ -75,6 +75,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopping.Register(() => UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult());
 
         app.UseExceptionHandler();
+        app.UseRequestBodyCap(); // 413 that the client can read, however the body is sent
         app.UseGatewayTransportSecurity(); // HSTS + HTTPS redirection outside Development
         app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
         app.UseWebSockets();
