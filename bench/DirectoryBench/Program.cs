@@ -26,7 +26,7 @@ for (var i = 0; i < patients; i += batch.Count)
     batch.Clear();
     var unit = $"unit-{i / ProtocolConstants.MaxEventsPerFrame % units:D4}";
     for (var j = i; j < Math.Min(patients, i + ProtocolConstants.MaxEventsPerFrame); j++)
-        batch.Add(new UnitChange(j + 1, $"evt-{j}", UnitEventKinds.PatientRegistered, Patient(j), at, null));
+        batch.Add(new UnitChange(j + 1, $"evt-{j}", UnitEventKinds.PatientRegistered, Patient(j), at, """{"displayName":"Bench P."}"""));
     await store.ApplyAsync(unit, batch, CancellationToken.None);
 }
 load.Stop();

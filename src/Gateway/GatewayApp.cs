@@ -33,6 +33,7 @@ public static class GatewayApp
         builder.Services.AddGatewayStorage(builder.Configuration);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
+        builder.Services.AddSingleton(sp => new Sessions.UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
         builder.Services.AddSingleton<RoutedReads>();
         builder.Services.AddSingleton<LocalUnitSockets>();
         builder.Services.AddSingleton<WriteSubmitter>();
@@ -74,6 +75,7 @@ public static class GatewayApp
         app.Lifetime.ApplicationStopping.Register(() => UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult());
 
         app.UseExceptionHandler();
+        app.UseRequestBodyCap(); // 413 that the client can read, however the body is sent
         app.UseGatewayTransportSecurity(); // HSTS + HTTPS redirection outside Development
         app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
         app.UseWebSockets();

@@ -92,6 +92,16 @@ public sealed class GatewayOptions
     /// <summary>Largest REST request body accepted (413 beyond).</summary>
     [Range(1024, 10 * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Of a body over <see cref="MaxRequestBodyBytes"/>, how much more the gateway reads and throws away before it
+    /// answers 413 and closes, so that a client still sending reads the answer instead of a connection reset.
+    /// A body larger than the cap plus this is cut off (the connection is closed, the client may see a reset).
+    /// </summary>
+    [Range(0, 64 * 1024 * 1024)] public long MaxDiscardedBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long the gateway spends discarding an over-cap body (<see cref="MaxDiscardedBodyBytes"/>) at most.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan BodyDiscardTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Events each patient's live feed keeps for resuming clients (older ones answer <c>reset</c>).</summary>
     [Range(1, 10_000)] public int PatientFeedWindow { get; set; } = 256;
 

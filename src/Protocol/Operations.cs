@@ -27,8 +27,11 @@ public static class UnitEventKinds
     /// <summary>The patient is now registered at (cared for by) this unit; the directory routes to it.</summary>
     public const string PatientRegistered = "patient.registered";
 
-    /// <summary>The patient left this unit (transferred or discharged).</summary>
+    /// <summary>The patient left this unit (discharged): the directory forgets them until a unit registers them.</summary>
     public const string PatientDeparted = "patient.departed";
+
+    /// <summary>The owning unit hands the patient to another unit, which then takes them over by registering them.</summary>
+    public const string PatientReleased = "patient.released";
 
     public const string AppointmentBooked = "appointment.booked";
     public const string AppointmentRescheduled = "appointment.rescheduled";

@@ -26,4 +26,11 @@ public static class ProtocolConstants
 
     /// <summary>Most unit events one <see cref="Frames.EventBatch"/> frame may carry.</summary>
     public const int MaxEventsPerFrame = 500;
+
+    /// <summary>
+    /// Event batches a unit may have sent without seeing them acknowledged; the next one closes the
+    /// connection with 1008 (<see cref="ErrorCodes.TooManyEventBatches"/>). Announced in
+    /// <see cref="Frames.Welcome.MaxEventBatchesInFlight"/>.
+    /// </summary>
+    public const int MaxUnacknowledgedEventBatches = 16;
 }

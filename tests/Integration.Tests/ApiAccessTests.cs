@@ -49,7 +49,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
         // p-other exists (registered by a unit); p-nobody does not. Both look the same to p-me.
         var (unit, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-1"), "unit-1");
         await using var _ = unit;
-        await unit.SendAsync(new EventBatch([new UnitEvent(1, "e1", UnitEventKinds.PatientRegistered, "p-other", DateTimeOffset.UtcNow)]));
+        await unit.SendAsync(new EventBatch([TestEvents.Registered(1, "p-other")]));
         Assert.IsType<Ack>(await unit.ReceiveAsync());
 
         var token = _gateway.PatientToken("p-me");

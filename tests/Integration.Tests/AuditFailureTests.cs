@@ -58,6 +58,35 @@ public sealed class AuditFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_audit_store_turns_ops_operation_reads_and_audit_trail_reads_into_503_without_data()
+    {
+        await using var unit = await UnitNodeHost.StartAsync("unit-f", _temp.Sub("units"), _gateway.WebSocketBase, _gateway.UnitToken("unit-f"), seedPatients: 2);
+        var patient = (await unit.PatientIdsAsync())[0];
+        var token = _gateway.PatientToken(patient);
+        await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync($"/api/v1/patients/{patient}/records", token)).StatusCode));
+        var booked = await _gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patient}/appointments", token,
+            WriteClient.Booking(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(20), TimeSpan.Zero)), prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Accepted, booked.StatusCode);
+        var operationId = (await booked.JsonAsync()).GetProperty("id").GetString()!;
+        var admin = _gateway.AdminToken();
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync($"/api/v1/ops/operations/{operationId}", admin)).StatusCode);
+
+        _store.Failing = true;
+        foreach (var path in new[] { $"/api/v1/ops/operations/{operationId}", $"/api/v1/audit?patientId={patient}" })
+        {
+            var response = await _gateway.GetAsync(path, admin);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Contains("Audit trail unavailable", body);
+            Assert.DoesNotContain(operationId, body);
+            Assert.DoesNotContain("\"items\"", body);
+        }
+        // Ops views that show no patient data do not depend on the audit store.
+        Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync("/api/v1/ops/cluster", admin)).StatusCode);
+        _store.Failing = false;
+    }
+
+    [Fact]
     public async Task A_partner_grant_naming_an_unknown_scope_or_no_unit_stops_the_gateway_from_starting()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayNode.StartAsync(_temp.Sub("bad"),

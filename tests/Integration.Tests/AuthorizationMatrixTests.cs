@@ -11,7 +11,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
 {
     public enum Caller { PatientOwn, PatientOther, PartnerGranted, PartnerWithoutScope, PartnerUngrantedUnit, Unit, Admin, Anonymous }
 
-    public enum Endpoint { ReadAppointments, ReadInvoices, ReadRecords, Book, Reschedule, Cancel, Pay, Operation, Audit, Events, Ops }
+    public enum Endpoint { ReadAppointments, ReadInvoices, ReadRecords, Book, Reschedule, Cancel, Pay, Operation, Audit, Events, Ops, OpsOperation }
 
     // Columns in Caller order: own, other, partner granted, partner w/o scope, partner ungranted unit, unit, admin, anonymous.
     private static readonly Dictionary<Endpoint, int[]> Expected = new()
@@ -29,6 +29,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         [Endpoint.Events] = [200, 404, 403, 403, 403, 403, 403, 401],
         // Every ops route has its own authorization test (OpsApiAuthorizationTests); one stands for them here.
         [Endpoint.Ops] = [403, 403, 403, 403, 403, 403, 200, 401],
+        // Admins only; an ungranted admin gets 200 with the patient fields withheld (OpsPatientDataTests).
+        [Endpoint.OpsOperation] = [403, 403, 403, 403, 403, 403, 200, 401],
     };
 
     public static TheoryData<Caller, Endpoint, int> Matrix()
@@ -62,6 +64,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             Endpoint.Audit => await fixture.Gateway.GetAsync("/api/v1/audit?limit=1", token),
             Endpoint.Events => await OpenEventStream($"{p}/events", token),
             Endpoint.Ops => await fixture.Gateway.GetAsync("/api/v1/ops/cluster", token),
+            Endpoint.OpsOperation => await fixture.Gateway.GetAsync($"/api/v1/ops/operations/{fixture.PatientOperation}", token),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -24,6 +24,7 @@ public sealed class OpsApiAuthorizationTests : IAsyncLifetime
         { "POST", "/api/v1/ops/units/unit-1/resync" },
         { "GET", "/api/v1/ops/operations/0123456789abcdef0123456789abcdef.unit-1" },
         { "GET", "/api/v1/ops/events" },
+        { "POST", "/api/v1/ops/patients/p-1/transfer" },
     };
 
     public async Task InitializeAsync() => _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"));

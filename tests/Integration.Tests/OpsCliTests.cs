@@ -110,13 +110,17 @@ public sealed class OpsCliTests(TwoGatewayCluster cluster) : IClassFixture<TwoGa
         Assert.Matches($@"Session node\s*│\s*{Escape(detail.GetProperty("sessionNode").GetString()!)}", shown.Output);
         Assert.Matches($@"Shard\s*│\s*{Escape(detail.GetProperty("shardId").GetString()!)}\s", shown.Output);
 
+        // This admin holds no grant: the operation shows, its patient does not (OpsPatientDataTests has the granted case).
         var operation = await HgwAsync(A, "operations", "show", operationId);
         Assert.Equal(0, operation.ExitCode);
         Assert.Matches(@"Status\s*│\s*queued", operation.Output);
-        Assert.Contains(patientId, operation.Output);
+        Assert.Matches(@"Patient\s*│\s*\(withheld", operation.Output);
+        Assert.DoesNotContain(patientId, operation.Output);
         var operationJson = Json(await HgwAsync(A, "operations", "show", operationId, "--json"));
         Assert.Equal("ops-away", operationJson.GetProperty("unitId").GetString());
-        Assert.Equal($"patient:{patientId}", operationJson.GetProperty("requestedBy").GetString());
+        Assert.Equal("patient", operationJson.GetProperty("requesterRole").GetString());
+        Assert.False(operationJson.TryGetProperty("requestedBy", out _));
+        Assert.Equal(["patientId", "requestedBy"], operationJson.GetProperty("withheld").EnumerateArray().Select(e => e.GetString()!).Order());
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     {
         var (unit, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-raw"), "unit-raw");
         await using var _ = unit;
-        await unit.SendAsync(new EventBatch([new UnitEvent(1, "e1", UnitEventKinds.PatientRegistered, "p-raw", DateTimeOffset.UtcNow)]));
+        await unit.SendAsync(new EventBatch([TestEvents.Registered(1, "p-raw")]));
         Assert.IsType<Ack>(await unit.ReceiveAsync());
 
         var call = TracedAsync(HttpMethod.Get, "/api/v1/patients/p-raw/appointments", _gateway.PatientToken("p-raw"));

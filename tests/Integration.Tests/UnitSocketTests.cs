@@ -34,7 +34,7 @@ public sealed class UnitSocketTests : IAsyncLifetime
     }
 
     private static EventBatch Registrations(params string[] patientIds) =>
-        new(patientIds.Select((p, i) => new UnitEvent(i + 1, $"ev-{p}", UnitEventKinds.PatientRegistered, p, DateTimeOffset.UtcNow)).ToList());
+        new(patientIds.Select((p, i) => TestEvents.Registered(i + 1, p, $"ev-{p}")).ToList());
 
     private async Task<RawUnitClient> AttachWithPatientsAsync(string unitId, params string[] patientIds)
     {
@@ -253,7 +253,7 @@ public sealed class UnitSocketTests : IAsyncLifetime
     }
 
     private static EventBatch Registration(long seq, string patientId) =>
-        new([new UnitEvent(seq, $"ev-{patientId}", UnitEventKinds.PatientRegistered, patientId, DateTimeOffset.UtcNow)]);
+        new([TestEvents.Registered(seq, patientId, $"ev-{patientId}")]);
 
     [Fact]
     public async Task Sixteen_change_batches_may_wait_for_their_ack()

@@ -22,6 +22,7 @@ public class ContractTests
             ["CancelAppointment"] = Entry(Samples.CancelAppointment, Json.CancelAppointment),
             ["PayInvoice"] = Entry(Samples.PayInvoice, Json.PayInvoice),
             ["PatientRegistered"] = Entry(Samples.PatientRegistered, Json.PatientRegistered),
+            ["PatientReleased"] = Entry(Samples.PatientReleased, Json.PatientReleased),
             ["Appointment"] = Entry(Samples.Appointment, Json.Appointment),
             ["Invoice"] = Entry(Samples.Invoice, Json.Invoice),
         };

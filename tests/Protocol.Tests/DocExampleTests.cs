@@ -162,6 +162,18 @@ public partial class DocExampleTests
     }
 
     [Fact]
+    public void Every_error_code_is_in_the_table_of_errors_before_a_close()
+    {
+        var section = Doc.Value[Doc.Value.IndexOf("**The `error` frame before a close.**", StringComparison.Ordinal)..];
+        var codes = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!).ToArray();
+        Assert.Equal(15, codes.Length);
+        foreach (var code in codes) Assert.Contains($"`{code}`", section);
+        foreach (var code in Enum.GetValues<ProtocolErrorCode>())
+            Assert.Contains(new ProtocolError(code, "").WireCode, codes);
+    }
+
+    [Fact]
     public void Every_operation_event_kind_and_status_is_documented()
     {
         string[] names =
@@ -169,8 +181,10 @@ public partial class DocExampleTests
             .. typeof(Operations).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
             .. typeof(UnitEventKinds).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
         ];
-        Assert.Equal(14, names.Length);
+        Assert.Equal(15, names.Length);
         foreach (var name in names) Assert.Contains($"| `{name}` |", Doc.Value);
+        foreach (var code in typeof(EventRefusalCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!))
+            Assert.Contains($"| `{code}` |", Doc.Value);
 
         foreach (var status in Enum.GetValues<ReplyStatus>())
         {
@@ -192,5 +206,7 @@ public partial class DocExampleTests
         Assert.Contains(ProtocolConstants.DefaultMaxFrameBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Doc.Value);
         Assert.Contains($"at most **{ProtocolConstants.MaxIdLength}**", Doc.Value);
         Assert.Contains($"at most {ProtocolConstants.MaxEventsPerFrame} events", Doc.Value);
+        Assert.Contains($"up to **{ProtocolConstants.MaxUnacknowledgedEventBatches} unacknowledged batches**", Doc.Value);
+        Assert.Contains($"at most **{ProtocolConstants.MaxUnacknowledgedEventBatches}** (`welcome.maxEventBatchesInFlight`)", Doc.Value);
     }
 }

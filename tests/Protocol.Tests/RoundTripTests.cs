@@ -14,7 +14,7 @@ public class RoundTripTests
 
     [Theory]
     [InlineData("hello", "hello", "protocolVersion,unitId,software,lastAppliedSeq")]
-    [InlineData("welcome", "welcome", "sessionEpoch,lastEventSeq,heartbeatSeconds,maxFrameBytes")]
+    [InlineData("welcome", "welcome", "sessionEpoch,lastEventSeq,heartbeatSeconds,maxFrameBytes,maxEventBatchesInFlight")]
     [InlineData("request", "request", "id,operation,patientId,deadline,correlationId,traceparent")]
     [InlineData("request+payload", "request", "id,operation,patientId,deadline,payload")]
     [InlineData("reply.ok", "reply", "id,status,payload")]

@@ -47,12 +47,13 @@ internal static class Samples
     public static readonly PayInvoice PayInvoice = new("inv-5531", 4500, "EUR", "psp-7781-2231");
 
     public static readonly PatientRegistered PatientRegistered = new("Ada L.");
+    public static readonly PatientReleased PatientReleased = new("unit-0043");
 
     // ---- frames ----
 
     public static readonly Hello Hello = new(1, "unit-0042", "HealthGateway.UnitNode/1.0.0", 17);
 
-    public static readonly Welcome Welcome = new(3, 1204, 15, 1_048_576);
+    public static readonly Welcome Welcome = new(3, 1204, 15, 1_048_576, 16);
 
     public static readonly Request Request = new(
         "req-5f2c", Operations.ListAppointments, "pat-000123", Now.AddSeconds(5), null, "4bf92f3577b34da6a3ce929d0e0e4736",
@@ -81,6 +82,7 @@ internal static class Samples
     ]);
 
     public static readonly Ack AckEvents = new(1206);
+    public static readonly Ack AckEventsRefused = new(1208, Refused: [new EventRefusal(1207, "evt-77a3", EventRefusalCodes.NotOwner, "the patient is registered at another unit")]);
 
     public static readonly EventBatch EventBatch = new(
     [
@@ -107,6 +109,7 @@ internal static class Samples
         ["deliver"] = Deliver,
         ["ack.deliveries"] = AckDeliveries,
         ["ack.events"] = AckEvents,
+        ["ack.events.refused"] = AckEventsRefused,
         ["event"] = EventBatch,
         ["error"] = Error,
         ["ping"] = Ping,

@@ -20,6 +20,8 @@ namespace HealthGateway.Gateway.Api;
 [JsonSerializable(typeof(Sessions.DeliveriesResynced))]
 [JsonSerializable(typeof(Ops.OpsOperationView))]
 [JsonSerializable(typeof(Ops.OpsEvent))]
+[JsonSerializable(typeof(Ops.PatientTransferRequest))]
+[JsonSerializable(typeof(Ops.PatientTransferResult))]
 [JsonSerializable(typeof(Audit.AuditPage))]
 [JsonSerializable(typeof(Push.PatientStreamEvent))]
 [JsonSerializable(typeof(Push.ResetData))]

@@ -22,13 +22,13 @@ public static class OperationEndpoints
             .WithMetadata(AuditedEndpoint.Instance).AddEndpointFilter<AuditResultFilter>()
             .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Operations");
         group.MapGet("/{operationId}", async (string operationId, HttpContext http, IRequiredActor<UnitSessionRegion> region,
-            PatientDirectory directory, PatientAccessPolicy policy, IOptions<GatewayOptions> options) =>
+            PatientDirectory directory, PatientDirectoryStore directoryStore, PatientAccessPolicy policy, IOptions<GatewayOptions> options) =>
         {
             if (operationId.Length > 200 || !OperationId.TryGetUnit(operationId, out var unitId))
                 return Problems.OperationNotFound(operationId);
 
             // Only a unit the caller may reach is asked: a made-up unit id must not wake a session (and its recovery).
-            switch (await policy.MayAskOperationUnitAsync(http.User, unitId, directory.FindUnitAsync, http.RequestAborted))
+            switch (await policy.MayAskOperationUnitAsync(http.User, unitId, directory.FindUnitAsync, http.RequestAborted, directoryStore.HasUnitAsync))
             {
                 case AccessOutcome.Forbidden: return Problems.Forbidden("Not allowed", "This caller may not read operations.");
                 case AccessOutcome.Unauthenticated or AccessOutcome.NotFound: return Problems.OperationNotFound(operationId);

@@ -27,6 +27,24 @@ public static class Problems
     public static IResult BadUnitReply(string detail) =>
         Create(StatusCodes.Status502BadGateway, "Invalid answer from the unit", detail);
 
+    /// <summary>The unit answered <c>unsupported</c>: it does not offer this read, so retrying will not help.</summary>
+    public static IResult UnitReadUnsupported(string operation) =>
+        Create(StatusCodes.Status501NotImplemented, "Read not offered by the unit",
+            $"The healthcare unit holding this patient's records does not offer '{operation}'.");
+
+    /// <summary>
+    /// The unit answered <c>invalid</c>. v1 reads take no parameters from the caller: the gateway built the request,
+    /// so gateway and unit disagree about the contract (502), nothing the caller can fix.
+    /// </summary>
+    public static IResult UnitRefusedRead(string operation) =>
+        Create(StatusCodes.Status502BadGateway, "Read refused by the unit",
+            $"The healthcare unit holding this patient's records refused '{operation}' as invalid.");
+
+    /// <summary>The unit answered <c>error</c>: it failed while answering.</summary>
+    public static IResult UnitReadFailed(string operation) =>
+        Create(StatusCodes.Status502BadGateway, "Unit failed to answer",
+            $"The healthcare unit holding this patient's records failed while answering '{operation}'. Try again later.");
+
     public static IResult BacklogFull() =>
         Create(StatusCodes.Status503ServiceUnavailable, "Unit backlog full",
             "Too many writes are waiting for this healthcare unit. Nothing was stored; try again later.", 30);

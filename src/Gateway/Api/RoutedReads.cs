@@ -14,7 +14,8 @@ namespace HealthGateway.Gateway.Api;
 
 /// <summary>
 /// A volatile read: directory lookup -> unit session -> unit socket -> reply, with a deadline.
-/// Offline answers 503 at once; a late unit 504; a reply that does not fit the contract 502.
+/// Offline answers 503 at once; a late unit 504; a reply that does not fit the contract 502. How each reply
+/// status maps to HTTP is docs/protocol.md, section 6.
 /// A unit connected to this node is asked directly on its socket; otherwise its session forwards the
 /// read to wherever the unit is connected (ADR 10).
 /// </summary>
@@ -50,6 +51,8 @@ public sealed class RoutedReads(
                 return Problems.UnitTimeout();
             case ReadReplies.Failed { Reason: ReadFailure.UnitOffline }:
                 return Problems.UnitOffline(options.Value.OfflineRetryAfterSeconds);
+            case ReadReplies.Failed { Reason: ReadFailure.UnitBrokeProtocol }:
+                return Problems.BadUnitReply($"The unit answered '{operation}' with a frame that breaks the protocol; the gateway closed its connection.");
             case ReadReplies.Failed:
                 return Problems.UnitBusy();
             case ReadReplies.Replied { Status: ReplyStatus.Ok, PayloadJson: { } json }:
@@ -67,9 +70,18 @@ public sealed class RoutedReads(
                 return Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract.");
             case ReadReplies.Replied { Status: ReplyStatus.NotFound }:
                 return Problems.PatientNotFound(patientId);
+            case ReadReplies.Replied { Status: ReplyStatus.Ok }:
+                logger.LogWarning("unit {UnitId} answered {Operation} ok without a payload", unitId, operation);
+                return Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract.");
             case ReadReplies.Replied replied:
+                // The unit's own explanation stays in the log: it is written for the unit's operators, not for callers.
                 logger.LogWarning("unit {UnitId} answered {Operation} with {Status}: {Error}", unitId, operation, replied.Status, replied.Error);
-                return Problems.BadUnitReply($"The unit could not answer '{operation}' ({replied.Status}).");
+                return replied.Status switch
+                {
+                    ReplyStatus.Unsupported => Problems.UnitReadUnsupported(operation),
+                    ReplyStatus.Invalid => Problems.UnitRefusedRead(operation),
+                    _ => Problems.UnitReadFailed(operation),
+                };
             default:
                 return Problems.BadUnitReply("Unexpected answer.");
         }
@@ -116,6 +128,7 @@ public sealed class RoutedReads(
     {
         null => "timeout",
         ReadReplies.Failed { Reason: ReadFailure.UnitOffline } => "offline",
+        ReadReplies.Failed { Reason: ReadFailure.UnitBrokeProtocol } => "unit_error",
         ReadReplies.Failed => "busy",
         ReadReplies.Replied { Status: ReplyStatus.Ok } => "ok",
         ReadReplies.Replied { Status: ReplyStatus.NotFound } => "not_found",

@@ -10,10 +10,13 @@ public static class AuditEndpoints
     /// <c>GET /api/v1/audit?patientId=&amp;subject=&amp;from=&amp;to=&amp;limit=&amp;after=</c>, admins only: the audit trail,
     /// oldest first, keyset-paginated (<c>after</c> = the previous page's <c>next</c>), at most
     /// <see cref="AuditQuery.MaxLimit"/> per page; a malformed parameter is a 400 with field errors.
+    /// Reading the trail is itself audited (resource <c>audit</c>, with the <c>patientId</c> filter as its patient),
+    /// before the page is sent: who looked at whose access history is part of that history.
     /// </summary>
     public static RouteGroupBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/audit").RequireAuthorization(Policies.Admin)
+            .WithMetadata(AuditedEndpoint.Instance).AddEndpointFilter<AuditResultFilter>()
             .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Audit");
         group.MapGet("", async (HttpContext http, IAuditStore store) =>
         {
@@ -25,6 +28,7 @@ public static class AuditEndpoints
 
             var (query, errors) = AuditQuery.Parse(Value("patientId"), Value("subject"), Value("from"), Value("to"), Value("limit"), Value("after"));
             if (query is null) return (IResult)TypedResults.ValidationProblem(errors, title: "Invalid audit query");
+            if (http.Audit() is { } audit) audit.PatientId = query.PatientId;
 
             var items = await store.QueryAsync(query, http.RequestAborted);
             return TypedResults.Ok(new AuditPage(items, items.Count == query.Limit ? items[^1].Id : null));
@@ -32,7 +36,7 @@ public static class AuditEndpoints
             string? Value(string name) => q.TryGetValue(name, out var v) ? v.ToString() : null;
         })
         .WithName(AuditApiExamples.EndpointName)
-        .WithSummary("The audit trail: every access to patient data, oldest first, filtered by patient, subject and time")
+        .WithSummary("The audit trail: every access to patient data (and every read of the trail), oldest first, filtered by patient, subject and time")
         .Produces<AuditPage>()
         .ProducesValidationProblem()
         .AddOpenApiOperationTransformer((operation, _, _) =>

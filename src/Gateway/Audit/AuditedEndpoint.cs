@@ -4,7 +4,7 @@ namespace HealthGateway.Gateway.Audit;
 
 /// <summary>
 /// Endpoint metadata: every request to this endpoint leaves exactly one audit record, whatever its outcome.
-/// Added to the patient route group and the operations group.
+/// Added to the patient route group, the operations group, the ops operation view and the audit query itself.
 /// </summary>
 public sealed class AuditedEndpoint
 {
@@ -14,7 +14,7 @@ public sealed class AuditedEndpoint
 
     /// <summary>
     /// The resource a route touches: the first literal segment after <c>{patientId}</c>
-    /// (<c>appointments</c>, <c>invoices</c>, <c>records</c>, <c>events</c>...), else the last literal one (<c>operations</c>).
+    /// (<c>appointments</c>, <c>invoices</c>, <c>records</c>, <c>events</c>...), else the last literal one (<c>operations</c>, <c>audit</c>).
     /// </summary>
     public static string ResourceOf(Endpoint? endpoint)
     {

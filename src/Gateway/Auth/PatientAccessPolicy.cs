@@ -40,14 +40,18 @@ public sealed class PatientAccessPolicy(IOptionsMonitor<AccessGrantOptions> gran
 
     /// <summary>
     /// Whether the caller may ask <paramref name="unitId"/>'s session about an operation at all (before waking it):
-    /// a patient only its own unit, a grantee only its granted units. Units and ungranted admins may not.
+    /// a patient its own unit or, after a transfer, any unit the directory knows (its writes queued there stay there;
+    /// <see cref="MaySeeOperation"/> still shows it only its own); a grantee only its granted units. Units and ungranted
+    /// admins may not. A made-up unit id never wakes a session.
     /// </summary>
-    public async ValueTask<AccessOutcome> MayAskOperationUnitAsync(ClaimsPrincipal user, string unitId, UnitLookup unitOf, CancellationToken ct)
+    public async ValueTask<AccessOutcome> MayAskOperationUnitAsync(ClaimsPrincipal user, string unitId, UnitLookup unitOf, CancellationToken ct,
+        Func<string, CancellationToken, Task<bool>>? unitKnown = null)
     {
         var caller = Caller.From(user);
         if (!caller.IsAuthenticated) return AccessOutcome.Unauthenticated;
         if (caller.Role == Roles.Patient)
-            return await unitOf(caller.Subject, ct) == unitId ? AccessOutcome.Allowed : AccessOutcome.NotFound;
+            return await unitOf(caller.Subject, ct) == unitId || (unitKnown is not null && await unitKnown(unitId, ct))
+                ? AccessOutcome.Allowed : AccessOutcome.NotFound;
         var grant = grants.CurrentValue.For(caller.Role, caller.Subject);
         if (grant is null) return AccessOutcome.Forbidden;
         return grant.Units.Contains(unitId, StringComparer.Ordinal) ? AccessOutcome.Allowed : AccessOutcome.NotFound;

@@ -110,9 +110,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<InboundMessage.Received>(m =>
         {
             if (m.Frame is Hello hello) OnHello(hello);
-            else BeginClose(CloseCodes.PolicyViolation, $"expected 'hello' first, got '{FrameName(m.Frame)}'");
+            else BeginClose(CloseCodes.PolicyViolation, $"expected 'hello' first, got '{FrameName(m.Frame)}'", ErrorCodes.ProtocolViolation);
         });
-        Receive<HandshakeTimedOut>(_ => BeginClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout"));
+        Receive<HandshakeTimedOut>(_ => BeginClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout", ErrorCodes.HandshakeTimeout));
         Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
     }
 
@@ -124,12 +124,12 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         {
             if (m.Frame is Ping ping) Send(new Pong(ping.Nonce));
             else if (m.Frame is Pong) { }
-            else BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(m.Frame)}' before 'welcome'");
+            else BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(m.Frame)}' before 'welcome'", ErrorCodes.ProtocolViolation);
         });
-        Receive<AttachTimedOut>(_ => BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry"));
+        Receive<AttachTimedOut>(_ => CloseSessionUnavailable());
         Receive<RetryAttach>(_ => SendAttach());
         Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
-        Receive<Superseded>(_ => BeginClose(CloseCodes.Superseded, "superseded by a newer connection for this unit"));
+        Receive<Superseded>(_ => CloseSuperseded());
     }
 
     private void Active()
@@ -143,7 +143,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<UnitConnectionCommands.SendRead>(OnSendRead);
         Receive<Deliveries>(OnDeliveries);
         Receive<ChangesAcknowledged>(OnChangesAcknowledged);
-        Receive<Superseded>(_ => BeginClose(CloseCodes.Superseded, "superseded by a newer connection for this unit"));
+        Receive<Superseded>(_ => CloseSuperseded());
         Receive<Terminated>(t =>
         {
             if (!t.ActorRef.Equals(_session)) return;
@@ -154,7 +154,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             RequestAttach();
         });
         Receive<Attached>(OnAttached);
-        Receive<AttachTimedOut>(_ => BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry"));
+        Receive<AttachTimedOut>(_ => CloseSessionUnavailable());
         Receive<RetryAttach>(_ => { if (_session is null) SendAttach(); });
         Receive<SweepExpiredReads>(_ => SweepExpired());
     }
@@ -178,7 +178,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<InboundMessage.Rejected>(m =>
         {
             _log.Warning("unit {0}: protocol error {1}: {2}", _settings.UnitId, m.Error.WireCode, m.Error.Message);
-            BeginClose(m.Error.CloseCode, $"{m.Error.WireCode}: {m.Error.Message}");
+            BeginClose(m.Error.CloseCode, $"{m.Error.WireCode}: {m.Error.Message}", m.Error.WireCode, m.Error.Message);
         });
         Receive<InboundCompleted>(_ =>
         {
@@ -197,8 +197,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             _log.Info("unit {0}: send failed ({1})", _settings.UnitId, f.Cause.GetBaseException().Message);
             Context.Stop(Self);
         });
-        Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason));
-        Receive<TokenExpired>(_ => BeginClose(CloseCodes.TokenExpired, "token expired; reconnect with a fresh token"));
+        Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason, ErrorCodeForClose(c.Code)));
+        Receive<TokenExpired>(_ => BeginClose(CloseCodes.TokenExpired, "token expired; reconnect with a fresh token", ErrorCodes.TokenExpired));
         Receive<SweepExpiredReads>(_ => { });
     }
 
@@ -209,13 +209,14 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Timers.Cancel(HandshakeTimer);
         if (hello.ProtocolVersion != ProtocolConstants.Version)
         {
-            BeginClose(CloseCodes.UnsupportedVersion, $"protocol version {hello.ProtocolVersion} is not supported; this gateway speaks {ProtocolConstants.Version}");
+            BeginClose(CloseCodes.UnsupportedVersion, $"protocol version {hello.ProtocolVersion} is not supported; this gateway speaks {ProtocolConstants.Version}",
+                ErrorCodes.UnsupportedVersion);
             return;
         }
         if (!string.Equals(hello.UnitId, _settings.UnitId, StringComparison.Ordinal))
         {
             _log.Warning("unit {0}: hello claims unit '{1}'; refused", _settings.UnitId, hello.UnitId);
-            BeginClose(CloseCodes.UnitIdMismatch, "hello.unitId does not match the token's unit");
+            BeginClose(CloseCodes.UnitIdMismatch, "hello.unitId does not match the token's unit", ErrorCodes.UnitIdMismatch);
             return;
         }
         _hello = hello;
@@ -248,7 +249,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         if (firstAttach)
         {
             Send(new Welcome(attached.Epoch, attached.LastEventSeq,
-                (int)_settings.Options.KeepAliveInterval.TotalSeconds, _settings.Options.MaxFrameBytes));
+                (int)_settings.Options.KeepAliveInterval.TotalSeconds, _settings.Options.MaxFrameBytes, MaxUnacknowledgedBatches));
         }
         else
         {
@@ -273,7 +274,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             case EventBatch batch:
                 if (_unacknowledgedChanges.Count >= MaxUnacknowledgedBatches)
                 {
-                    BeginClose(CloseCodes.PolicyViolation, $"more than {MaxUnacknowledgedBatches} event batches unacknowledged");
+                    BeginClose(CloseCodes.PolicyViolation, $"more than {MaxUnacknowledgedBatches} event batches unacknowledged", ErrorCodes.TooManyEventBatches);
                     break;
                 }
                 var now = DateTimeOffset.UtcNow;
@@ -298,7 +299,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
                 _log.Warning("unit {0} reported error {1}: {2}", _settings.UnitId, error.Code, error.Message);
                 break;
             default:
-                BeginClose(CloseCodes.PolicyViolation, $"a unit may not send '{FrameName(frame)}'");
+                BeginClose(CloseCodes.PolicyViolation, $"a unit may not send '{FrameName(frame)}'", ErrorCodes.ProtocolViolation);
                 break;
         }
     }
@@ -326,7 +327,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private void OnChangesAcknowledged(ChangesAcknowledged ack)
     {
         _unacknowledgedChanges.RemoveAll(b => b.Changes.Count == 0 || b.Changes[^1].Seq <= ack.UpToSeq);
-        Send(new Ack(ack.UpToSeq));
+        Send(new Ack(ack.UpToSeq, Refused: ack.Refused?.Select(r => new EventRefusal(r.Seq, r.EventId, r.Code, r.Reason)).ToList()));
     }
 
     private void SweepExpired()
@@ -351,13 +352,31 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     // --- closing ------------------------------------------------------------------------------
 
-    private void BeginClose(int code, string reason)
+    private void CloseSuperseded() =>
+        BeginClose(CloseCodes.Superseded, "superseded by a newer connection for this unit", ErrorCodes.Superseded);
+
+    private void CloseSessionUnavailable() =>
+        BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry", ErrorCodes.SessionUnavailable);
+
+    /// <summary>
+    /// Closes are asked for by the session (1011) and by shutdown (1001): only the failure gets an error frame,
+    /// an orderly stop needs no explanation beyond its close code.
+    /// </summary>
+    private static string? ErrorCodeForClose(int code) => code == CloseCodes.InternalError ? ErrorCodes.InternalError : null;
+
+    /// <summary>
+    /// Starts the closing handshake. With <paramref name="errorCode"/>, an <c>error</c> frame goes first
+    /// (docs/protocol.md, section 12): the unit learns why from a frame it can parse, the close reason being
+    /// for humans only. No room left in the queue (the unit does not read) means no error frame.
+    /// </summary>
+    private void BeginClose(int code, string reason, string? errorCode = null, string? errorMessage = null)
     {
         if (_closing) return;
         _closing = true;
         _closeCode = code;
         _closeReason = Truncate(reason);
         _log.Info("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
+        if (errorCode is not null) _socket.TrySend(new ErrorFrame(errorCode, errorMessage ?? reason));
         // Off the fast path first, then no more frames but those queued (the close frame follows them) and every waiting read hears "offline".
         _settings.LocalSockets.Unregister(_socket);
         _socket.Close();
@@ -404,8 +423,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private const string CloseTimer = "close";
     private const string TokenTimer = "token";
 
-    /// <summary>Event batches a unit may have in flight; the protocol asks units for at most 4.</summary>
-    private const int MaxUnacknowledgedBatches = 16;
+    /// <summary>Event batches a unit may have in flight (announced in welcome); the reference unit sends at most 4.</summary>
+    private const int MaxUnacknowledgedBatches = ProtocolConstants.MaxUnacknowledgedEventBatches;
 
     private sealed record InboundCompleted { public static readonly InboundCompleted Instance = new(); }
     private sealed record InboundFailed(Exception Cause);

@@ -20,7 +20,7 @@ public static class ReadReplies
     /// <summary>The unit answered. <paramref name="PayloadJson"/> is the raw JSON of its payload.</summary>
     public sealed record Replied(string RequestId, ReplyStatus Status, string? PayloadJson, string? Error);
 
-    /// <summary>The read never reached the unit, or the unit went away before answering.</summary>
+    /// <summary>The read never reached the unit, the unit went away before answering, or it answered with a broken frame.</summary>
     public sealed record Failed(string RequestId, ReadFailure Reason);
 }
 
@@ -30,6 +30,11 @@ public enum ReadFailure
     UnitOffline,
     /// <summary>The unit's outbound queue is full (503, retry soon).</summary>
     UnitBusy,
+    /// <summary>
+    /// The unit sent a frame that could not be decoded (this read's reply, for all the gateway can tell) and its
+    /// connection is being closed: a broken contract (502), not an offline unit.
+    /// </summary>
+    UnitBrokeProtocol,
 }
 
 /// <summary>What the socket reader stage hands the connection actor.</summary>

@@ -112,8 +112,13 @@ public sealed class UnitSocket
     {
         _closed = true;
         _outbound.Writer.TryComplete();
+        FailPendingReads(ReadFailure.UnitOffline);
+    }
+
+    private void FailPendingReads(ReadFailure reason)
+    {
         foreach (var id in _pendingReads.Keys)
-            if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(new ReadReplies.Failed(id, ReadFailure.UnitOffline));
+            if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(new ReadReplies.Failed(id, reason));
     }
 
     /// <summary>
@@ -170,6 +175,9 @@ public sealed class UnitSocket
             var message = await ReceiveAsync();
             if (message is null) return;
             if (message is InboundMessage.Received { Frame: Reply reply } && TryCompleteRead(reply)) continue;
+            // An undecodable frame may be the reply a caller waits for; which one cannot be told. Every waiting
+            // read is answered as a broken contract (502) rather than left to hear "offline" when the socket closes.
+            if (message is InboundMessage.Rejected) FailPendingReads(ReadFailure.UnitBrokeProtocol);
             await _inboundWindow.WaitAsync(_abandoned.Token);
             deliver(message);
             if (message is InboundMessage.Rejected)

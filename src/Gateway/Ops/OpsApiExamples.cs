@@ -36,10 +36,13 @@ public static class OpsApiExamples
             new DeliveryStreamMismatch(DeliveryStreamMismatch.UnitBehind, 1180, 1190, 1193, 10,
                 ["0c4e9b2f1d7a4c1f8e3b5a6d7c8e9f02.unit-1", "1d7a9b2f0c4e4c1f8e3b5a6d7c8e9f03.unit-1"], At), 0, 3, At.AddMinutes(5), "admin:ops-alice"),
             Json.DeliveriesResynced)),
+        // As an admin without a grant for unit-1 sees it: the patient fields are withheld.
         [OpsEndpointNames.Operation] = new(null, "200", ApiExample.Node(new OpsOperationView("9b2f0c4e1d7a4c1f8e3b5a6d7c8e9f01.unit-1",
-            OperationStatus.Delivered, Protocol.Operations.BookAppointment, "p-gx5kp3j2v7ab", At, At.AddDays(7), null, null, null,
-            "patient:p-gx5kp3j2v7ab", "unit-1"), Json.OpsOperationView)),
+            OperationStatus.Delivered, Protocol.Operations.BookAppointment, "unit-1", At, At.AddDays(7), null, "patient", null, null, null, null,
+            [OpsOperationView.Fields.PatientId, OpsOperationView.Fields.RequestedBy]), Json.OpsOperationView)),
         [OpsEndpointNames.Events] = new(null, "200", JsonValue.Create(
             $"event: unit-connected\ndata: {JsonSerializer.Serialize(new OpsEvent(OpsEventTypes.UnitConnected, At, UnitId: "unit-1", Node: Node2, Detail: "epoch 4, software unitnode/1.4.0"), Json.OpsEvent)}\n\n")),
+        [OpsEndpointNames.TransferPatient] = new(ApiExample.Node(new PatientTransferRequest("unit-2", "moved to the cardiology clinic"), Json.PatientTransferRequest),
+            "200", ApiExample.Node(new PatientTransferResult("p-gx5kp3j2v7ab", "unit-1", "unit-2"), Json.PatientTransferResult)),
     };
 }

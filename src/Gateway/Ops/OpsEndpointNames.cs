@@ -14,4 +14,5 @@ public static class OpsEndpointNames
     public const string UnitResync = "OpsUnitResync";
     public const string Operation = "OpsOperation";
     public const string Events = "OpsEvents";
+    public const string TransferPatient = "OpsTransferPatient";
 }

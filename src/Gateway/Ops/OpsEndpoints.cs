@@ -15,7 +15,7 @@ public static class OpsEndpoints
     private const int MaxIdLength = 200;
 
     public static IServiceCollection AddOps(this IServiceCollection services) =>
-        services.AddSingleton<ClusterOps>().AddSingleton<ShardingOps>().AddSingleton<UnitOps>();
+        services.AddSingleton<ClusterOps>().AddSingleton<ShardingOps>().AddSingleton<UnitOps>().AddSingleton<OperationDataAccess>();
 
     public static RouteGroupBuilder MapOps(this IEndpointRouteBuilder app)
     {
@@ -58,8 +58,10 @@ public static class OpsEndpoints
             .Produces<DeliveriesResynced>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        group.MapGet("/operations/{operationId}", async (string operationId, UnitOps units, IRequiredActor<UnitSessionRegion> region,
-            CancellationToken ct) =>
+        // An operation is patient data: every read is audited (with its patient) before the answer goes out, and the
+        // patient fields are shown only to an admin granted them, exactly as /api/v1/patients decides.
+        group.MapGet("/operations/{operationId}", async (string operationId, HttpContext http, UnitOps units, OperationDataAccess access,
+            IRequiredActor<UnitSessionRegion> region, CancellationToken ct) =>
         {
             if (operationId.Length > MaxIdLength || !OperationId.TryGetUnit(operationId, out var unitId) || !await units.IsKnownAsync(unitId, ct))
                 return Problems.OperationNotFound(operationId);
@@ -73,14 +75,19 @@ public static class OpsEndpoints
                 return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Operation status unavailable",
                     "The unit's session did not answer in time (it may be recovering). Try again shortly.", 5);
             }
-            return answer is OperationState state ? Results.Ok(OpsOperationView.From(state, unitId)) : Problems.OperationNotFound(operationId);
+            if (answer is not OperationState state) return Problems.OperationNotFound(operationId);
+            if (http.Audit() is { } audit) audit.PatientId = state.PatientId; // the audit trail may name the patient; the view may not
+            return Results.Ok(OpsOperationView.From(state, unitId, await access.MaySeePatientDataAsync(http.User, state, ct)));
         })
-        .WithName(OpsEndpointNames.Operation).WithSummary("Any operation, with who requested it and its unit")
+        .WithMetadata(AuditedEndpoint.Instance).AddEndpointFilter<AuditResultFilter>()
+        .WithName(OpsEndpointNames.Operation)
+        .WithSummary("Any operation with its unit; its patient data only for an admin granted it (else listed in `withheld`); audited")
         .Produces<OpsOperationView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/events", (HttpContext http, ActorSystem system) => OpsEventStream.WriteAsync(http, system))
             .WithName(OpsEndpointNames.Events).WithSummary("Live Server-Sent Events: members up/left/removed/unreachable, units connected/disconnected/superseded")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
+        group.MapPatientTransfers();
         return group;
     }
 

@@ -14,6 +14,11 @@ public static class OpsEventTypes
     public const string UnitConnected = "unit-connected";
     public const string UnitDisconnected = "unit-disconnected";
     public const string UnitSuperseded = "unit-superseded";
+    /// <summary>A unit's event about a patient it does not own (or with a broken payload) was refused.</summary>
+    public const string PatientClaimRefused = "patient-claim-refused";
+    public const string PatientReleased = "patient-released";
+    /// <summary>A patient changed owner: a released patient registered by its new unit, or an admin transfer.</summary>
+    public const string PatientTransferred = "patient-transferred";
     /// <summary>At attach: the unit's delivery stream disagrees with the gateway's; deliveries are held.</summary>
     public const string UnitDeliveryMismatch = "unit-delivery-mismatch";
     /// <summary>An operator resynced the unit's delivery stream.</summary>

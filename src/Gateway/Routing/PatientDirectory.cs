@@ -1,4 +1,5 @@
 using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -41,11 +42,22 @@ public sealed class PatientDirectory : IDisposable
 
     public void Evict(string patientId) => _cache.Remove(patientId);
 
-    /// <summary>Records registrations and departures reported by <paramref name="unitId"/>.</summary>
-    public async Task ApplyAsync(string unitId, IReadOnlyList<UnitChange> events, CancellationToken ct)
+    /// <summary>Judges and records the changes reported by <paramref name="unitId"/> (see <see cref="PatientDirectoryStore"/>).</summary>
+    public async Task<IReadOnlyList<UnitChangeVerdict>> ApplyAsync(string unitId, IReadOnlyList<UnitChange> events, CancellationToken ct)
     {
-        var touched = await _store.ApplyAsync(unitId, events, ct);
-        foreach (var patientId in touched) _cache.Remove(patientId);
+        var verdicts = await _store.ApplyAsync(unitId, events, ct);
+        foreach (var verdict in verdicts)
+            if (verdict.Accepted && verdict.Change.Kind is UnitEventKinds.PatientRegistered or UnitEventKinds.PatientDeparted)
+                _cache.Remove(verdict.Change.PatientId);
+        return verdicts;
+    }
+
+    /// <summary>An administrator's transfer (the caller audits it). Null when the patient is unknown.</summary>
+    public async Task<PatientTransfer?> TransferAsync(string patientId, string toUnitId, CancellationToken ct)
+    {
+        var transfer = await _store.TransferAsync(patientId, toUnitId, ct);
+        _cache.Remove(patientId);
+        return transfer;
     }
 
     public void Dispose() => _cache.Dispose();

@@ -26,7 +26,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private const int SnapshotEvery = 200;
 
     private readonly string _unitId;
-    private readonly PatientDirectory _directory;
+    private readonly UnitChangeIntake _intake;
     private readonly UnitSessionSettings _settings;
     private readonly UnitSessionState _state;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -66,13 +66,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     // Set at attach when the unit's delivery stream disagrees with ours: deliveries wait for an operator's resync.
     private DeliveryStreamMismatch? _deliveryMismatch;
 
-    public UnitSessionActor(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
+    public UnitSessionActor(string unitId, UnitChangeIntake intake, UnitSessionSettings settings, GatewayMetrics? metrics = null,
         IActorRef? patientFeeds = null)
     {
         _patientFeeds = patientFeeds ?? ActorRefs.Nobody;
         _unitId = unitId;
         _metrics = metrics;
-        _directory = directory;
+        _intake = intake;
         _settings = settings;
         _state = new UnitSessionState(settings.FinishedRetention);
         _opsIndex = new UnitSessionIndexReporter(Context);
@@ -130,11 +130,16 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     public override string PersistenceId => $"unit-session-{_unitId}";
 
-    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
+    public static Props Props(string unitId, UnitChangeIntake intake, UnitSessionSettings settings, GatewayMetrics? metrics = null,
         IActorRef? patientFeeds = null) =>
         // By type and arguments: the expression form (() => new ...) compiles its arguments into dynamic methods on
         // every call, which was most of the CPU of an attach (docs/benchmarks.md, reconnect storm).
-        Akka.Actor.Props.Create<UnitSessionActor>(unitId, directory, settings, metrics!, patientFeeds!);
+        Akka.Actor.Props.Create<UnitSessionActor>(unitId, intake, settings, metrics!, patientFeeds!);
+
+    /// <summary>Without an audit trail (actor specs).</summary>
+    public static Props Props(string unitId, PatientDirectory directory, UnitSessionSettings settings, GatewayMetrics? metrics = null,
+        IActorRef? patientFeeds = null) =>
+        Props(unitId, new UnitChangeIntake(directory, null), settings, metrics, patientFeeds);
 
     // --- connections ----------------------------------------------------------------------
 
@@ -498,31 +503,56 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         var unseen = _state.Unseen(batch.Changes);
         if (unseen.Count == 0)
         {
-            _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq));
+            // A resend of what was accepted before: its refusals are told again, so a lost ack loses none of them.
+            var refused = batch.Changes.Count == 0 ? [] : _state.RefusalsBetween(batch.Changes[0].Seq, batch.Changes[^1].Seq);
+            _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq, refused.Count > 0 ? refused : null));
             ApplyNextChanges();
             return;
         }
 
         _applyingChanges = true;
-        _directory.ApplyAsync(_unitId, unseen, CancellationToken.None).PipeTo(Self,
-            success: () => new ChangesApplied(batch, unseen),
+        _intake.JudgeAsync(_unitId, unseen, CancellationToken.None).PipeTo(Self,
+            success: verdicts => new ChangesApplied(batch, verdicts),
             failure: ex => new ChangesFailed(batch, ex));
     }
 
     private void OnChangesApplied(ChangesApplied applied)
     {
-        var upTo = applied.Unseen[^1].Seq;
+        var upTo = applied.Verdicts[^1].Change.Seq;
+        var refused = applied.Verdicts.Where(v => !v.Accepted)
+            .Select(v => new RefusedChange(v.Change.Seq, v.Change.EventId, v.RefusalCode!, v.Reason ?? v.RefusalCode!)).ToList();
         // PersistAsync keeps reads flowing while the journal writes; the ack still waits for it.
-        PersistAsync(new UnitChangesAccepted(upTo, applied.Unseen.Count, DateTimeOffset.UtcNow), e =>
+        PersistAsync(new UnitChangesAccepted(upTo, applied.Verdicts.Count, DateTimeOffset.UtcNow, refused.Count > 0 ? refused : null), e =>
         {
             _state.Apply(e);
-            _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq));
-            foreach (var change in applied.Unseen)
-                if (PatientNotifications.UnitChange(change) is { } publish) _patientFeeds.Tell(publish);
+            _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq, e.Refused));
+            foreach (var verdict in applied.Verdicts)
+            {
+                // A refused change reaches no patient: a unit cannot push news into another unit's patient's stream.
+                if (verdict.Accepted && PatientNotifications.UnitChange(verdict.Change) is { } publish) _patientFeeds.Tell(publish);
+                PublishTenantEvent(verdict);
+            }
             _applyingChanges = false;
             MaybeSnapshot();
             ApplyNextChanges();
         });
+    }
+
+    /// <summary>Ops hear of every refused claim and every change of owner (the audit trail already holds them).</summary>
+    private void PublishTenantEvent(UnitChangeVerdict verdict)
+    {
+        var change = verdict.Change;
+        if (!verdict.Accepted)
+        {
+            _log.Warning("unit {0}: refused {1} seq {2} about patient {3} ({4}{5})", _unitId, change.Kind, change.Seq, change.PatientId,
+                verdict.RefusalCode, verdict.HeldBy is { } held ? $", held by {held}" : "");
+            _opsIndex.Publish(OpsEventTypes.PatientClaimRefused, _unitId, _connection,
+                $"{change.Kind} seq {change.Seq} refused ({verdict.RefusalCode})" + (verdict.HeldBy is { } owner ? $": unit {_unitId} claimed a patient of unit {owner}" : ""));
+        }
+        else if (verdict.TransferredFrom is { } from)
+            _opsIndex.Publish(OpsEventTypes.PatientTransferred, _unitId, _connection, $"took a patient over from {from} (released to {_unitId})");
+        else if (change.Kind == Protocol.UnitEventKinds.PatientReleased)
+            _opsIndex.Publish(OpsEventTypes.PatientReleased, _unitId, _connection, $"released a patient: {change.PayloadJson}");
     }
 
     private void OnChangesFailed(ChangesFailed failed)
@@ -633,7 +663,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _opsIndex.ReportNow(OpsReport(awake: false));
         base.PostStop();
     }
-    private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChange> Unseen);
+    private sealed record ChangesApplied(AcceptUnitChanges Batch, IReadOnlyList<UnitChangeVerdict> Verdicts);
     private sealed record ChangesFailed(AcceptUnitChanges Batch, Exception Cause);
 
     // --- delivery stream resync (a unit restored from a backup, or ahead of the gateway) -------

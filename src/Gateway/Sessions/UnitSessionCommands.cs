@@ -73,7 +73,7 @@ public static class UnitSessionReplies
     public sealed record Superseded(string UnitId, long ByEpoch);
 
     /// <summary>To the connection: unit changes up to <paramref name="UpToSeq"/> are durable.</summary>
-    public sealed record ChangesAcknowledged(string UnitId, long Epoch, long UpToSeq);
+    public sealed record ChangesAcknowledged(string UnitId, long Epoch, long UpToSeq, IReadOnlyList<RefusedChange>? Refused = null);
 
     /// <summary>Where a write stands. Sent when it is durable, again when settled within the wait window.</summary>
     public sealed record OperationState(

@@ -8,8 +8,11 @@ public static class UnitSessionEvents
     /// <summary>A connection became current; epochs only grow, also across restarts.</summary>
     public sealed record ConnectionAttached(long Epoch, DateTimeOffset At, string Software) : IUnitSessionEvent;
 
-    /// <summary>The unit's changes up to <paramref name="UpToSeq"/> were applied to the directory.</summary>
-    public sealed record UnitChangesAccepted(long UpToSeq, int Count, DateTimeOffset At) : IUnitSessionEvent;
+    /// <summary>
+    /// The unit's changes up to <paramref name="UpToSeq"/> were judged by the directory; those <paramref name="Refused"/>
+    /// changed nothing (a unit acts only on its own patients).
+    /// </summary>
+    public sealed record UnitChangesAccepted(long UpToSeq, int Count, DateTimeOffset At, IReadOnlyList<RefusedChange>? Refused = null) : IUnitSessionEvent;
 
     /// <summary>A write was accepted for the unit: from here on it is durable and will be delivered.</summary>
     public sealed record WriteEnqueued(PendingWrite Write) : IUnitSessionEvent;
@@ -28,6 +31,7 @@ public sealed record UnitSessionSnapshot(
     long LastSettledSeq = 0,
     IReadOnlyList<PendingWrite>? Backlog = null,
     IReadOnlyList<FinishedWrite>? Finished = null,
+    IReadOnlyList<RefusedChange>? Refusals = null,
     long? UnitStreamSeq = null,
     DeliveryStreamRebased? LastRebase = null) : IUnitSessionEvent;
 

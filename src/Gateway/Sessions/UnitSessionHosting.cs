@@ -27,13 +27,13 @@ public static class UnitSessionHosting
                 TypeName,
                 (system, registry, resolver) =>
                 {
-                    var directory = resolver.GetService<PatientDirectory>();
+                    var intake = resolver.GetService<UnitChangeIntake>();
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
                     var settings = UnitSessionSettings.From(options);
                     var metrics = resolver.GetService<GatewayMetrics>();
                     // A host that does not register the feed region: sessions publish nowhere.
                     var feeds = registry.TryGet<PatientFeedRegion>(out var region) ? region : null;
-                    return unitId => UnitSessionActor.Props(unitId, directory, settings, metrics, feeds);
+                    return unitId => UnitSessionActor.Props(unitId, intake, settings, metrics, feeds);
                 },
                 new UnitSessionMessageExtractor(maxShards),
                 new ShardOptions

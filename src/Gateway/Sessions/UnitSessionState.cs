@@ -14,6 +14,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     private readonly Dictionary<string, FinishedWrite> _finishedById = new(StringComparer.Ordinal);
     private readonly Queue<string> _finishedOrder = new();
     private readonly Dictionary<string, string> _byIdempotencyKey = new(StringComparer.Ordinal);
+    private readonly LinkedList<RefusedChange> _refusals = new();
 
     public long Epoch { get; private set; }
     public long LastEventSeq { get; private set; }
@@ -47,6 +48,19 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
     /// <summary>The changes of a batch not yet accepted, in order (redeliveries are dropped here).</summary>
     public IReadOnlyList<UnitChange> Unseen(IReadOnlyList<UnitChange> batch) =>
         batch.Where(c => c.Seq > LastEventSeq).ToList();
+
+    /// <summary>Refusals remembered for resends of already acknowledged batches (the newest <see cref="RefusalRetention"/>).</summary>
+    public IReadOnlyList<RefusedChange> RefusalsBetween(long fromSeq, long toSeq) =>
+        _refusals.Where(r => r.Seq >= fromSeq && r.Seq <= toSeq).ToList();
+
+    public const int RefusalRetention = 500;
+
+    private void RememberRefusal(RefusedChange refused)
+    {
+        if (_refusals.Count > 0 && _refusals.Last!.Value.Seq >= refused.Seq) return; // replayed twice (snapshot + event)
+        _refusals.AddLast(refused);
+        if (_refusals.Count > RefusalRetention) _refusals.RemoveFirst();
+    }
 
     public static string ScopeKey(string requestedBy, string idempotencyKey) => $"{requestedBy}\n{idempotencyKey}";
 
@@ -99,6 +113,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
                 break;
             case UnitChangesAccepted c:
                 LastEventSeq = Math.Max(LastEventSeq, c.UpToSeq);
+                foreach (var refused in c.Refused ?? []) RememberRefusal(refused);
                 break;
             case WriteEnqueued w:
                 AddPending(w.Write);
@@ -120,6 +135,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
                 LastRebase = snap.LastRebase;
                 foreach (var write in snap.Backlog ?? []) AddPending(write);
                 foreach (var finished in snap.Finished ?? []) AddFinished(finished);
+                foreach (var refused in snap.Refusals ?? []) RememberRefusal(refused);
                 break;
         }
     }
@@ -128,6 +144,7 @@ public sealed class UnitSessionState(int finishedRetention = 2_000)
         Epoch, LastEventSeq, LastAttachedAt, Software, LastWriteSeq, LastSettledSeq,
         _backlog.Values.ToList(),
         _finishedOrder.Select(id => _finishedById[id]).ToList(),
+        _refusals.Count > 0 ? _refusals.ToList() : null,
         UnitStreamSeq, LastRebase);
 
     private void AddPending(PendingWrite write)

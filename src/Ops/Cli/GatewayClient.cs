@@ -19,11 +19,14 @@ public sealed class GatewayClient : IDisposable
     }
 
     /// <summary>GET or POST an ops route; returns the raw JSON and its parsed root.</summary>
-    public async Task<(string Raw, JsonElement Root)> SendAsync(HttpMethod method, string path, MemberAddressBody? body, CancellationToken ct)
+    public Task<(string Raw, JsonElement Root)> SendAsync(HttpMethod method, string path, MemberAddressBody? body, CancellationToken ct) =>
+        SendJsonAsync(method, path, body is null ? null : JsonSerializer.Serialize(body, CliJsonContext.Default.MemberAddressBody), ct);
+
+    /// <summary>Sends an ops request with an already serialized JSON body (or none).</summary>
+    public async Task<(string Raw, JsonElement Root)> SendJsonAsync(HttpMethod method, string path, string? jsonBody, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, "api/v1/ops/" + path);
-        if (body is not null)
-            request.Content = new StringContent(JsonSerializer.Serialize(body, CliJsonContext.Default.MemberAddressBody), Encoding.UTF8, "application/json");
+        if (jsonBody is not null) request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
         var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token, ct);

@@ -42,6 +42,11 @@ public static class HgwApp
                 units.AddCommand<UnitsResyncCommand>("resync");
                 units.AddCommand<UnitsTailCommand>("tail");
             });
+            config.AddBranch("patients", patients =>
+            {
+                patients.SetDescription("Where patients are routed");
+                patients.AddCommand<PatientsTransferCommand>("transfer");
+            });
             config.AddBranch("operations", operations =>
             {
                 operations.SetDescription("Durable writes");

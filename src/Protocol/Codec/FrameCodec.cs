@@ -136,6 +136,7 @@ public static class FrameCodec
         EventBatch b when b.Events.Any(e => e is null) => "'events' must not contain null",
         Ack { Outcomes: { } o } when o.Any(x => x is null) => "'outcomes' must not contain null",
         Ack { Outcomes: { } o } when o.Any(x => !Enum.IsDefined(x.Status)) => "'outcomes' holds an unknown status",
+        Ack { Refused: { } r } when r.Any(x => x is null) => "'refused' must not contain null",
         Reply r when !Enum.IsDefined(r.Status) => "'status' is not a known reply status",
         _ => null,
     };

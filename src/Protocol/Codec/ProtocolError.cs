@@ -25,11 +25,11 @@ public sealed record ProtocolError(ProtocolErrorCode Code, string Message)
     /// <summary>Wire name of the code, as used in <see cref="Frames.ErrorFrame.Code"/> (snake_case).</summary>
     public string WireCode => Code switch
     {
-        ProtocolErrorCode.TooLarge => "too_large",
-        ProtocolErrorCode.MalformedJson => "malformed_json",
-        ProtocolErrorCode.MissingType => "missing_type",
-        ProtocolErrorCode.UnknownType => "unknown_type",
-        ProtocolErrorCode.MissingField => "missing_field",
-        _ => "invalid_field",
+        ProtocolErrorCode.TooLarge => ErrorCodes.TooLarge,
+        ProtocolErrorCode.MalformedJson => ErrorCodes.MalformedJson,
+        ProtocolErrorCode.MissingType => ErrorCodes.MissingType,
+        ProtocolErrorCode.UnknownType => ErrorCodes.UnknownType,
+        ProtocolErrorCode.MissingField => ErrorCodes.MissingField,
+        _ => ErrorCodes.InvalidField,
     };
 }

@@ -39,4 +39,5 @@ namespace HealthGateway.Protocol.Codec;
 [JsonSerializable(typeof(CancelAppointment))]
 [JsonSerializable(typeof(PayInvoice))]
 [JsonSerializable(typeof(PatientRegistered))]
+[JsonSerializable(typeof(PatientReleased))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -32,9 +32,10 @@ public sealed record Deliver(
 /// <summary>
 /// Cumulative acknowledgement, both directions: everything up to and including
 /// <paramref name="UpToSeq"/> is durable at the sender of the ack. A unit acking deliveries
-/// adds the <paramref name="Outcomes"/> of the messages it applied or rejected.
+/// adds the <paramref name="Outcomes"/> of the messages it applied or rejected. The gateway acking events adds
+/// the events it <paramref name="Refused"/>: acknowledged (never resent) but without effect.
 /// </summary>
-public sealed record Ack(long UpToSeq, IReadOnlyList<DeliveryOutcome>? Outcomes = null) : Frame
+public sealed record Ack(long UpToSeq, IReadOnlyList<DeliveryOutcome>? Outcomes = null, IReadOnlyList<EventRefusal>? Refused = null) : Frame
 {
     public override string? Validate() => UpToSeq < 0 ? "'upToSeq' must be >= 0" : null;
 }
@@ -51,4 +52,21 @@ public enum OutcomeStatus
     [JsonStringEnumMemberName("applied")] Applied,
     [JsonStringEnumMemberName("rejected")] Rejected,
     [JsonStringEnumMemberName("expired")] Expired,
+}
+
+/// <summary>
+/// gateway -> unit, inside an event <see cref="Ack"/>: one event the gateway acknowledged but refused (it changed
+/// nothing and reached no patient). <paramref name="Code"/> is one of <see cref="EventRefusalCodes"/> (or a newer code:
+/// treat an unknown one as a generic refusal); <paramref name="Reason"/> is for humans.
+/// </summary>
+public sealed record EventRefusal(long Seq, string EventId, string Code, string Reason);
+
+/// <summary>Why the gateway refused a unit event.</summary>
+public static class EventRefusalCodes
+{
+    /// <summary>The event is about a patient this unit does not own (registered elsewhere, or not registered at all).</summary>
+    public const string NotOwner = "not_owner";
+
+    /// <summary>The event's payload is missing or does not fit its kind's contract.</summary>
+    public const string InvalidPayload = "invalid_payload";
 }

@@ -15,6 +15,11 @@ public sealed record Hello(int ProtocolVersion, string UnitId, string Software, 
 /// <summary>
 /// gateway -> unit, answers <see cref="Hello"/> once the session is attached.
 /// <paramref name="LastEventSeq"/> is the highest unit event seq the gateway holds durably:
-/// the unit sends its outbox from the next one on.
+/// the unit sends its outbox from the next one on. <paramref name="MaxEventBatchesInFlight"/> (optional, added in a
+/// v1 revision) is how many event batches the unit may have unacknowledged; one more closes the connection.
 /// </summary>
-public sealed record Welcome(long SessionEpoch, long LastEventSeq, int HeartbeatSeconds, int MaxFrameBytes) : Frame;
+public sealed record Welcome(long SessionEpoch, long LastEventSeq, int HeartbeatSeconds, int MaxFrameBytes, int? MaxEventBatchesInFlight = null) : Frame
+{
+    public override string? Validate() =>
+        MaxEventBatchesInFlight < 1 ? "'maxEventBatchesInFlight' must be >= 1" : null;
+}

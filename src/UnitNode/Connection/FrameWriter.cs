@@ -36,6 +36,9 @@ internal sealed class FrameWriter
     public ValueTask EnqueueAsync(byte[] utf8Frame, CancellationToken cancellationToken) =>
         _queue.Writer.WriteAsync(utf8Frame, cancellationToken);
 
+    /// <summary>Queues a frame without waiting; false when it does not fit the cap or the queue is full or completed.</summary>
+    public bool TryEnqueue(Frame frame) => TryEncode(frame) is { } utf8Frame && _queue.Writer.TryWrite(utf8Frame);
+
     /// <summary>No more frames; <see cref="RunAsync"/> ends once the queue is flushed.</summary>
     public void Complete() => _queue.Writer.TryComplete();
 

@@ -31,6 +31,7 @@ internal sealed partial class GatewaySession : IDisposable
     private readonly UnitIdentity _unit;
     private readonly UnitStore _store;
     private readonly OutboxSignal _outboxSignal;
+    private readonly OutboxStore _outbox;
     private readonly DeliveryApplier _applier;
     private readonly RequestDispatcher _dispatcher;
     private readonly GatewayConnectionStatus _status;
@@ -62,6 +63,7 @@ internal sealed partial class GatewaySession : IDisposable
         _unit = unit;
         _store = store;
         _outboxSignal = outboxSignal;
+        _outbox = outbox;
         _applier = applier;
         _dispatcher = dispatcher;
         _status = status;
@@ -123,6 +125,8 @@ internal sealed partial class GatewaySession : IDisposable
             if (message.Error is { } error)
             {
                 LogInvalidFrame(_logger, _unit.UnitId, error.WireCode, error.Message);
+                // The gateway learns why from a frame it can parse (the close reason is for humans); it goes out before the close.
+                _writer.TryEnqueue(new ErrorFrame(error.WireCode, error.Message));
                 End(SessionEnd.ByUnit(error.CloseCode, $"{error.WireCode}: {error.Message}"));
                 continue;
             }
@@ -153,6 +157,9 @@ internal sealed partial class GatewaySession : IDisposable
                 await _deliveries.Writer.WriteAsync(delivery, _work.Token);
                 break;
             case Ack ack:
+                // Refusals first: once acked, the outbox may forget the events they are about.
+                if (ack.Refused is { Count: > 0 } refused && _outbox.RecordRefusals(refused, _time.GetUtcNow()) > 0)
+                    foreach (var r in refused) LogEventRefused(_logger, _unit.UnitId, r.Seq, r.EventId, r.Code, r.Reason);
                 _pump.OnAck(ack.UpToSeq);
                 break;
             case Ping ping:
@@ -407,6 +414,9 @@ internal sealed partial class GatewaySession : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: ignoring unexpected '{FrameType}' frame from the gateway")]
     private static partial void LogUnexpectedFrame(ILogger logger, string unitId, string frameType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: the gateway refused event {Seq} ({EventId}): {Code}, {Reason}; it had no effect")]
+    private static partial void LogEventRefused(ILogger logger, string unitId, long seq, string eventId, string code, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: gateway reported error {Code}: {Message} (correlation {CorrelationId})")]
     private static partial void LogGatewayError(ILogger logger, string unitId, string code, string message, string? correlationId);

@@ -135,6 +135,47 @@ public sealed class OutboxStore(UnitDatabase database)
         return unacked.Count;
     }
 
+    /// <summary>Keeps the gateway's refusals (a resent refusal replaces the earlier copy); returns how many are new.</summary>
+    public int RecordRefusals(IReadOnlyList<EventRefusal> refusals, DateTimeOffset at)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO refused_events(seq, event_id, code, reason, refused_at) VALUES ($seq, $id, $code, $reason, $at)
+            ON CONFLICT(seq) DO NOTHING;
+            """;
+        var seq = command.Parameters.Add("$seq", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
+        var code = command.Parameters.Add("$code", Microsoft.Data.Sqlite.SqliteType.Text);
+        var reason = command.Parameters.Add("$reason", Microsoft.Data.Sqlite.SqliteType.Text);
+        command.Parameters.AddWithValue("$at", StoredValues.ToUnixMs(at));
+        var added = 0;
+        foreach (var refusal in refusals)
+        {
+            seq.Value = refusal.Seq;
+            id.Value = refusal.EventId;
+            code.Value = refusal.Code;
+            reason.Value = refusal.Reason;
+            added += command.ExecuteNonQuery();
+        }
+        transaction.Commit();
+        return added;
+    }
+
+    /// <summary>The refused events, oldest first.</summary>
+    public IReadOnlyList<EventRefusal> ListRefusals()
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, event_id, code, reason FROM refused_events ORDER BY seq;";
+        using var reader = command.ExecuteReader();
+        var refusals = new List<EventRefusal>();
+        while (reader.Read()) refusals.Add(new EventRefusal(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return refusals;
+    }
+
     private static JsonElement ParsePayload(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -107,6 +107,16 @@ internal static class Schema
         );
         INSERT OR IGNORE INTO unit_state(key, value) VALUES ('last_applied_seq', 0);
 
+        -- Events the gateway acknowledged but refused (e.g. about a patient this unit does not own): kept for the
+        -- unit's staff to look into, since the event itself had no effect anywhere.
+        CREATE TABLE IF NOT EXISTS refused_events (
+            seq        INTEGER PRIMARY KEY,
+            event_id   TEXT NOT NULL,
+            code       TEXT NOT NULL,
+            reason     TEXT NOT NULL,
+            refused_at INTEGER NOT NULL
+        );
+
         PRAGMA user_version = 1;
         """;
 }

@@ -73,6 +73,33 @@ public sealed class UnitStore(UnitDatabase database, OutboxSignal outboxSignal, 
         return Task.FromResult(true);
     }
 
+    /// <summary>
+    /// Hands a patient over to <paramref name="toUnitId"/> (a transfer): the patient is gone from this unit, and the gateway
+    /// routes them to the new unit once it registers them. False if the patient is unknown here or already departed.
+    /// </summary>
+    public Task<bool> ReleasePatientAsync(string patientId, string toUnitId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(toUnitId);
+        if (toUnitId.Length > ProtocolConstants.MaxIdLength)
+            throw new ArgumentException($"unit id longer than {ProtocolConstants.MaxIdLength} characters", nameof(toUnitId));
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = timeProvider.GetUtcNow();
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE patients SET departed_at = $now WHERE id = $id AND departed_at IS NULL;";
+        update.Parameters.AddWithValue("$id", patientId);
+        update.Parameters.AddWithValue("$now", StoredValues.ToUnixMs(now));
+        if (update.ExecuteNonQuery() == 0) return Task.FromResult(false);
+
+        var payload = JsonSerializer.Serialize(new PatientReleased(toUnitId), ProtocolJsonContext.Default.PatientReleased);
+        OutboxWriter.Append(connection, transaction, UnitEventKinds.PatientReleased, patientId, now, payload);
+        transaction.Commit();
+        outboxSignal.NotifyAppended();
+        return Task.FromResult(true);
+    }
+
     public Task<AppointmentList?> GetAppointmentsAsync(string patientId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

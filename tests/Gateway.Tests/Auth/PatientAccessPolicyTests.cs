@@ -100,6 +100,16 @@ public sealed class PatientAccessPolicyTests
         Assert.Equal(AccessOutcome.Forbidden, await Policy.MayAskOperationUnitAsync(User(Roles.Admin, "root"), "unit-a", UnitOf, default));
     }
 
+    [Fact]
+    public async Task A_transferred_patient_may_ask_a_known_unit_but_never_an_unknown_one()
+    {
+        Task<bool> Known(string unitId, CancellationToken _) => Task.FromResult(unitId == "unit-b");
+        Assert.Equal(AccessOutcome.Allowed, await Policy.MayAskOperationUnitAsync(User(Roles.Patient, "p-a"), "unit-b", UnitOf, default, Known));
+        Assert.Equal(AccessOutcome.NotFound, await Policy.MayAskOperationUnitAsync(User(Roles.Patient, "p-a"), "unit-made-up", UnitOf, default, Known));
+        // Grantees stay within their grants whatever the directory knows.
+        Assert.Equal(AccessOutcome.NotFound, await Policy.MayAskOperationUnitAsync(User(Roles.Partner, "acme"), "unit-b", UnitOf, default, Known));
+    }
+
     private sealed class StaticMonitor(AccessGrantOptions value) : IOptionsMonitor<AccessGrantOptions>
     {
         public AccessGrantOptions CurrentValue => value;

@@ -35,7 +35,7 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
         Sys.ActorOf(UnitSessionActor.Props(unitId, _directory, Settings));
 
     private static UnitChange Registered(long seq, string patientId, DateTimeOffset? at = null) =>
-        new(seq, $"e-{seq}", UnitEventKinds.PatientRegistered, patientId, at ?? DateTimeOffset.UtcNow, null);
+        new(seq, $"e-{seq}", UnitEventKinds.PatientRegistered, patientId, at ?? DateTimeOffset.UtcNow, """{"displayName":"Test P."}""");
 
     [Fact]
     public void Attach_answers_the_connection_with_the_first_epoch()
@@ -234,29 +234,90 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     }
 
     [Fact]
-    public async Task A_transfer_moves_the_patient_and_a_late_departure_from_the_old_unit_does_not_undo_it()
+    public async Task A_claim_on_another_units_patient_is_refused_acknowledged_and_changes_nothing()
     {
-        var unitA = Session("unit-a");
-        var unitB = Session("unit-b");
-        var a = CreateTestProbe();
-        var b = CreateTestProbe();
-        unitA.Tell(new Attach("unit-a", a.Ref, "t", 0));
-        unitB.Tell(new Attach("unit-b", b.Ref, "t", 0));
-        var epochA = a.ExpectMsg<Attached>().Epoch;
-        var epochB = b.ExpectMsg<Attached>().Epoch;
-        var t0 = DateTimeOffset.UtcNow;
+        var (unitA, a, epochA) = Attached("unit-a");
+        var (unitB, b, epochB) = Attached("unit-b");
+        unitA.Tell(new AcceptUnitChanges("unit-a", epochA, [Registered(1, "p-held")]), a.Ref);
+        Assert.Null(a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused);
 
-        unitA.Tell(new AcceptUnitChanges("unit-a", epochA, [Registered(1, "p-moving", t0)]), a.Ref);
+        // Unit B's clock is far ahead: a unit's time never decides ownership.
+        unitB.Tell(new AcceptUnitChanges("unit-b", epochB,
+            [Registered(1, "p-held", DateTimeOffset.UtcNow.AddYears(5)), Change(2, UnitEventKinds.AppointmentBooked, "p-held", """{"id":"apt-1"}""")]), b.Ref);
+        var ack = b.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(2, ack.UpToSeq); // acknowledged, so the unit does not resend it forever
+        Assert.Equal([1L, 2L], ack.Refused!.Select(r => r.Seq));
+        Assert.All(ack.Refused!, r => Assert.Equal(EventRefusalCodes.NotOwner, r.Code));
+        Assert.Equal("unit-a", await _directory.FindUnitAsync("p-held", default));
+    }
+
+    [Fact]
+    public async Task A_resent_batch_hears_its_refusals_again()
+    {
+        var (unitA, a, epochA) = Attached("unit-a");
+        var (unitB, b, epochB) = Attached("unit-b");
+        unitA.Tell(new AcceptUnitChanges("unit-a", epochA, [Registered(1, "p-held")]), a.Ref);
         a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
-        unitB.Tell(new AcceptUnitChanges("unit-b", epochB, [Registered(1, "p-moving", t0.AddMinutes(1))]), b.Ref);
-        b.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+        var batch = new AcceptUnitChanges("unit-b", epochB, [Registered(1, "p-own"), Registered(2, "p-held")]);
+        unitB.Tell(batch, b.Ref);
+        var first = b.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+
+        unitB.Tell(batch, b.Ref); // the ack was lost with the connection: the unit resends
+        var again = b.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(first.Refused, again.Refused);
+        Assert.Equal(2, again.Refused!.Single().Seq);
+        Assert.Equal("unit-b", await _directory.FindUnitAsync("p-own", default));
+    }
+
+    [Fact]
+    public async Task A_released_patient_moves_when_the_named_unit_registers_and_the_old_unit_can_no_longer_touch_it()
+    {
+        var (unitA, a, epochA) = Attached("unit-a");
+        var (unitB, b, epochB) = Attached("unit-b");
+        var (unitC, c, epochC) = Attached("unit-c");
+        unitA.Tell(new AcceptUnitChanges("unit-a", epochA,
+            [Registered(1, "p-moving"), Change(2, UnitEventKinds.PatientReleased, "p-moving", """{"toUnitId":"unit-b"}""")]), a.Ref);
+        Assert.Null(a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused);
+        Assert.Equal("unit-a", await _directory.FindUnitAsync("p-moving", default)); // still routed there until B registers
+
+        // The release names B: C cannot use it.
+        unitC.Tell(new AcceptUnitChanges("unit-c", epochC, [Registered(1, "p-moving")]), c.Ref);
+        Assert.Equal(EventRefusalCodes.NotOwner, c.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused!.Single().Code);
+
+        unitB.Tell(new AcceptUnitChanges("unit-b", epochB, [Registered(1, "p-moving")]), b.Ref);
+        Assert.Null(b.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused);
         Assert.Equal("unit-b", await _directory.FindUnitAsync("p-moving", default));
 
         unitA.Tell(new AcceptUnitChanges("unit-a", epochA,
-            [new UnitChange(2, "e-2", UnitEventKinds.PatientDeparted, "p-moving", t0.AddMinutes(2), null)]), a.Ref);
-        a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+            [Change(3, UnitEventKinds.PatientDeparted, "p-moving", null), Registered(4, "p-moving")]), a.Ref);
+        Assert.Equal(2, a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused!.Count);
         Assert.Equal("unit-b", await _directory.FindUnitAsync("p-moving", default));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("""{"name":"Ada"}""")]
+    [InlineData("""{"displayName":"  "}""")]
+    public async Task A_registration_without_a_valid_payload_is_refused(string? payload)
+    {
+        var (unit, probe, epoch) = Attached("unit-a");
+        unit.Tell(new AcceptUnitChanges("unit-a", epoch, [Change(1, UnitEventKinds.PatientRegistered, "p-nameless", payload)]), probe.Ref);
+        Assert.Equal(EventRefusalCodes.InvalidPayload, probe.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused!.Single().Code);
+        Assert.Null(await _directory.FindUnitAsync("p-nameless", default));
+    }
+
+    private (IActorRef Session, Akka.TestKit.TestProbe Connection, long Epoch) Attached(string unitId)
+    {
+        var session = Session(unitId);
+        var connection = CreateTestProbe();
+        session.Tell(new Attach(unitId, connection.Ref, "t", 0));
+        return (session, connection, connection.ExpectMsg<Attached>().Epoch);
+    }
+
+    private static UnitChange Change(long seq, string kind, string patientId, string? payload) =>
+        new(seq, $"e-{seq}", kind, patientId, DateTimeOffset.UtcNow, payload);
 
     public new void Dispose()
     {

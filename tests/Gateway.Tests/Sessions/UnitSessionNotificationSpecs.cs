@@ -77,7 +77,7 @@ public sealed class UnitSessionNotificationSpecs : TestKit, IDisposable
         var now = DateTimeOffset.UtcNow;
         session.Tell(new AcceptUnitChanges(Unit, epoch,
         [
-            new UnitChange(1, "e-1", UnitEventKinds.PatientRegistered, Patient, now, null),
+            new UnitChange(1, "e-1", UnitEventKinds.PatientRegistered, Patient, now, """{"displayName":"Test P."}"""),
             new UnitChange(2, "e-2", UnitEventKinds.InvoicePaid, Patient, now, """{"invoiceId":"i-1"}"""),
             new UnitChange(3, "e-3", UnitEventKinds.RecordUpdated, Patient, now, null),
         ]), connection.Ref);

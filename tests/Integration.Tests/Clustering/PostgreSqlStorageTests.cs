@@ -5,6 +5,7 @@ using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.Protocol;
+using HealthGateway.Protocol.Frames;
 
 namespace HealthGateway.Integration.Tests.Clustering;
 
@@ -29,14 +30,14 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     public async Task Schema_apply_creates_every_table_once_and_a_second_run_changes_nothing()
     {
         Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
-        const string tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('journal', 'snapshot', 'tags', 'patient_directory', 'audit_log')";
-        Assert.Equal(5, await _database.CountAsync(tables));
+        const string tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('journal', 'snapshot', 'tags', 'patient_directory', 'patient_releases', 'audit_log')";
+        Assert.Equal(6, await _database.CountAsync(tables));
 
         var store = new PatientDirectoryStore(new PostgreSqlDatabase(_database.ConnectionString));
         await store.ApplyAsync("unit-1", [Registered("p-1", 1000)], CancellationToken.None);
 
         Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
-        Assert.Equal(5, await _database.CountAsync(tables));
+        Assert.Equal(6, await _database.CountAsync(tables));
         Assert.Equal("unit-1", await store.FindUnitAsync("p-1", CancellationToken.None)); // data kept
     }
 
@@ -48,17 +49,30 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_patient_directory_on_PostgreSQL_keeps_the_newest_placement()
+    public async Task The_patient_directory_on_PostgreSQL_enforces_ownership_and_moves_patients_only_by_release()
     {
         Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
         await using var database = new PostgreSqlDatabase(_database.ConnectionString);
         var store = new PatientDirectoryStore(database);
 
         await store.ApplyAsync("unit-a", [Registered("p-1", 1000), Registered("p-2", 1000)], CancellationToken.None);
-        await store.ApplyAsync("unit-b", [Registered("p-1", 2000)], CancellationToken.None); // transfer
-        await store.ApplyAsync("unit-a", [Registered("p-1", 1500), Departed("p-1", 1500)], CancellationToken.None); // late, older news
+        // A later registration elsewhere, even with a newer unit clock, is a refused claim.
+        var claim = await store.ApplyAsync("unit-b", [Registered("p-1", 9_999_999_999_999)], CancellationToken.None);
+        Assert.Equal(EventRefusalCodes.NotOwner, claim.Single().RefusalCode);
+        Assert.Equal("unit-a", claim.Single().HeldBy);
+        Assert.Equal("unit-a", await store.FindUnitAsync("p-1", CancellationToken.None));
 
+        var release = await store.ApplyAsync("unit-a", [Released("p-1", "unit-b")], CancellationToken.None);
+        Assert.True(release.Single().Accepted);
+        var takeover = await store.ApplyAsync("unit-b", [Registered("p-1", 2000)], CancellationToken.None);
+        Assert.Equal("unit-a", takeover.Single().TransferredFrom);
         Assert.Equal("unit-b", await store.FindUnitAsync("p-1", CancellationToken.None));
+
+        // The old owner's news about the patient is now refused and changes nothing.
+        var late = await store.ApplyAsync("unit-a", [Registered("p-1", 1500), Departed("p-1", 1500)], CancellationToken.None);
+        Assert.All(late, v => Assert.Equal(EventRefusalCodes.NotOwner, v.RefusalCode));
+        Assert.Equal("unit-b", await store.FindUnitAsync("p-1", CancellationToken.None));
+
         await store.ApplyAsync("unit-a", [Departed("p-2", 3000)], CancellationToken.None);
         Assert.Null(await store.FindUnitAsync("p-2", CancellationToken.None));
     }
@@ -120,7 +134,10 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     };
 
     private static UnitChange Registered(string patientId, long at) =>
-        new(0, Guid.NewGuid().ToString(), UnitEventKinds.PatientRegistered, patientId, DateTimeOffset.FromUnixTimeMilliseconds(at), null);
+        new(0, Guid.NewGuid().ToString(), UnitEventKinds.PatientRegistered, patientId, DateTimeOffset.FromUnixTimeMilliseconds(at), """{"displayName":"Test P."}""");
+
+    private static UnitChange Released(string patientId, string toUnitId) =>
+        new(0, Guid.NewGuid().ToString(), UnitEventKinds.PatientReleased, patientId, DateTimeOffset.UtcNow, $$"""{"toUnitId":"{{toUnitId}}"}""");
 
     private static UnitChange Departed(string patientId, long at) =>
         new(0, Guid.NewGuid().ToString(), UnitEventKinds.PatientDeparted, patientId, DateTimeOffset.FromUnixTimeMilliseconds(at), null);

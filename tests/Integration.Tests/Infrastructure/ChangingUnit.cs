@@ -18,11 +18,11 @@ public sealed class ChangingUnit : IAsyncDisposable
     {
         var (client, _) = await RawUnitClient.AttachAsync(gateway.WebSocketBase, gateway.UnitToken(unitId), unitId);
         var unit = new ChangingUnit(client);
-        foreach (var patientId in patientIds) await unit.ReportAsync(UnitEventKinds.PatientRegistered, patientId, null);
+        foreach (var patientId in patientIds) await unit.ReportAsync(UnitEventKinds.PatientRegistered, patientId, new { displayName = "Test P." });
         return unit;
     }
 
-    /// <summary>Reports one change and waits until the gateway acknowledged it (it is durable there).</summary>
+    /// <summary>Reports one change and waits until the gateway acknowledged it (it is durable there) without refusing it.</summary>
     public Task ReportAsync(string kind, string patientId, object? payload) =>
         ReportManyAsync(Enumerable.Repeat((kind, patientId, payload), 1));
 
@@ -38,7 +38,11 @@ public sealed class ChangingUnit : IAsyncDisposable
         while (true)
         {
             var frame = await Client.ReceiveAsync(TimeSpan.FromSeconds(30));
-            if (frame is Ack ack && ack.UpToSeq >= _seq) return;
+            if (frame is Ack ack && ack.UpToSeq >= _seq)
+            {
+                Assert.True(ack.Refused is null, $"the gateway refused: {string.Join("; ", ack.Refused?.Select(r => $"{r.Seq} {r.Code} {r.Reason}") ?? [])}");
+                return;
+            }
             Assert.NotNull(frame);
         }
     }

@@ -33,6 +33,39 @@ public sealed class RawHttpConnection : IAsyncDisposable
     public int? FirstStatus =>
         Received.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) && int.TryParse(Received.AsSpan(9, 3), out var status) ? status : null;
 
+    /// <summary>The first response's header values named <paramref name="name"/>, exactly as they came.</summary>
+    public IReadOnlyList<string> Header(string name)
+    {
+        var head = Received;
+        var end = head.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        return [.. (end < 0 ? head : head[..end]).Split("\r\n").Skip(1)
+            .Where(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+            .Select(l => l[(name.Length + 1)..].Trim())];
+    }
+
+    /// <summary>The first response's body, with chunked framing removed.</summary>
+    public string ResponseBody
+    {
+        get
+        {
+            var text = Received;
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end < 0) return "";
+            var body = text[(end + 4)..];
+            if (!IsChunked(text[..end])) return body;
+            var decoded = new StringBuilder();
+            var at = 0;
+            while (true)
+            {
+                var lineEnd = body.IndexOf("\r\n", at, StringComparison.Ordinal);
+                var size = Convert.ToInt32(body[at..lineEnd].Split(';')[0], 16);
+                if (size == 0) return decoded.ToString();
+                decoded.Append(body, lineEnd + 2, size);
+                at = lineEnd + 2 + size + 2;
+            }
+        }
+    }
+
     public async Task SendAsync(string text) => await SendAsync(Encoding.ASCII.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes)
@@ -42,10 +75,11 @@ public sealed class RawHttpConnection : IAsyncDisposable
     }
 
     /// <summary>Sends a request and reads one complete response head and body (Content-Length or none).</summary>
-    public async Task<int> RequestAsync(string method, string path, string? authorization = null, TimeSpan? timeout = null)
+    public async Task<int> RequestAsync(string method, string path, string? authorization = null, TimeSpan? timeout = null, IEnumerable<string>? headers = null)
     {
         var request = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: gateway\r\n");
         if (authorization is not null) request.Append($"Authorization: Bearer {authorization}\r\n");
+        foreach (var header in headers ?? []) request.Append($"{header}\r\n");
         request.Append("\r\n");
         _received.Clear();
         await SendAsync(request.ToString());
@@ -66,6 +100,59 @@ public sealed class RawHttpConnection : IAsyncDisposable
             if (read == 0) throw new IOException($"server closed the connection; received: '{Received}'");
             _received.AddRange(buffer.AsSpan(0, read));
         }
+    }
+
+    /// <summary>
+    /// Sends a request head and its body as a simple client does (all of it, then read the answer). Like most
+    /// HTTP clients it treats a failed write (the server reset the connection) as a failed request:
+    /// <see cref="UploadOutcome.BodySent"/> is false then. The status is that of the first response that
+    /// arrived before the server closed or <paramref name="timeout"/> passed (null: none).
+    /// </summary>
+    public async Task<UploadOutcome> UploadAsync(string head, byte[] body, TimeSpan timeout)
+    {
+        _received.Clear();
+        var sent = true;
+        try
+        {
+            await SendAsync(head);
+            await SendAsync(body);
+        }
+        catch (IOException)
+        {
+            sent = false; // the server closed while the body was still going out
+        }
+        await ReadResponseOrCloseAsync(timeout);
+        return new UploadOutcome(sent, FirstStatus);
+    }
+
+    /// <summary>Reads until one whole response arrived, the server closed (or reset) the connection, or time ran out.</summary>
+    private async Task ReadResponseOrCloseAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (!HasCompleteResponse())
+            {
+                var read = await _stream.ReadAsync(buffer, cts.Token);
+                if (read == 0) return;
+                _received.AddRange(buffer.AsSpan(0, read));
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // Reset or timed out: the caller looks at what arrived before.
+        }
+    }
+
+    private bool HasCompleteResponse()
+    {
+        var head = Received;
+        var end = head.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0) return false;
+        return IsChunked(head[..end])
+            ? head.EndsWith("0\r\n\r\n", StringComparison.Ordinal)
+            : _received.Count >= end + 4 + ContentLength(head[..end]);
     }
 
     /// <summary>
@@ -138,3 +225,6 @@ public sealed class RawHttpConnection : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>What a client that sends a whole body before reading saw: whether the body went out, and the status it read.</summary>
+public sealed record UploadOutcome(bool BodySent, int? Status);

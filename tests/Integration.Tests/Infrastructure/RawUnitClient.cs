@@ -64,6 +64,17 @@ public sealed class RawUnitClient : IAsyncDisposable
         return (int?)_socket.CloseStatus;
     }
 
+    /// <summary>
+    /// Reads until the gateway closes; returns the last frame before the close frame (null if none came) and
+    /// the close code. The protocol puts an <c>error</c> frame right before every close the gateway starts for a reason.
+    /// </summary>
+    public async Task<(Frame? LastFrame, int? CloseCode)> ReceiveLastFrameAndCloseAsync(TimeSpan? timeout = null)
+    {
+        Frame? last = null;
+        while (await ReceiveAsync(timeout) is { } frame) last = frame;
+        return (last, (int?)_socket.CloseStatus);
+    }
+
     public string? CloseDescription => _socket.CloseStatusDescription;
 
     public async ValueTask DisposeAsync()

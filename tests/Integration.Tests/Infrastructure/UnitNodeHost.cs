@@ -22,6 +22,7 @@ public sealed class UnitNodeHost : IAsyncDisposable
 
     /// <summary>Outbox events the gateway has not acknowledged yet (read from the unit's SQLite file).</summary>
     public long UnacknowledgedChanges => _host.Services.GetRequiredService<OutboxStore>().CountUnacked();
+    public OutboxStore Outbox => _host.Services.GetRequiredService<OutboxStore>();
 
     public static async Task<UnitNodeHost> StartAsync(string unitId, string dataDirectory, Uri gatewayWebSocketBase, string token, int seedPatients = 0,
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)

@@ -6,6 +6,8 @@ using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;
 using HealthGateway.UnitNode.Connection;
 using HealthGateway.UnitNode.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HealthGateway.UnitNode.Tests.Connection;
 
@@ -251,8 +253,23 @@ public sealed class GatewayClientTests : IAsyncLifetime
 
         await connection.SendRawAsync("{\"type\":\"teleport\"}"u8.ToArray());
 
+        Assert.Equal(ErrorCodes.UnknownType, (await connection.ExpectAsync<ErrorFrame>()).Code);
         Assert.Equal((WebSocketCloseStatus)CloseCodes.InvalidFrame, await connection.ExpectCloseAsync());
         Assert.Contains("unknown_type", connection.CloseDescriptionFromUnit);
+    }
+
+    [Fact]
+    public async Task An_error_frame_from_the_gateway_is_logged_with_its_code_before_the_close()
+    {
+        var logs = new ScopeCapturingLoggerProvider();
+        _unit = await UnitUnderTest.StartAsync(_gateway, _directory, services: s => s.AddLogging(l => l.AddProvider(logs)));
+        var connection = await Welcome(lastEventSeq: 3);
+
+        await connection.SendAsync(new ErrorFrame(ErrorCodes.TooManyEventBatches, "more than 16 event batches unacknowledged"));
+        await connection.CloseAsync(CloseCodes.PolicyViolation, "more than 16 event batches unacknowledged");
+
+        Assert.True(await _unit.Status.WaitUntilAsync(s => s.LastCloseStatus == CloseCodes.PolicyViolation, StateTimeout));
+        Assert.Contains(logs.Lines, l => l.Message.Contains(ErrorCodes.TooManyEventBatches) && l.Message.Contains("more than 16"));
     }
 
     [Fact]
