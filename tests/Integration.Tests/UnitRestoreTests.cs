@@ -98,6 +98,10 @@ public sealed class UnitRestoreTests(ITestOutputHelper output) : IAsyncLifetime
         unit = await StartUnitAsync(unitId);
         var lost = new[] { await BookAsync(_gateway, patientId, 2, HttpStatusCode.Created), await BookAsync(_gateway, patientId, 3, HttpStatusCode.Created) };
         await unit.DisposeAsync();
+        await Eventually.AssertAsync(async () => Assert.False((await UnitViewAsync(_gateway, unitId)).GetProperty("connected").GetBoolean()));
+        var offline = await HgwAsync(_gateway, "units", "resync", unitId);
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains("Gateway answered 409: Unit not connected", offline.Output);
         backup.Restore();
         await using var events = await OpsEventTap.StartAsync(_gateway, Admin);
         await using var restored = await StartUnitAsync(unitId);
