@@ -62,4 +62,19 @@ public static class GatewayDb
         Assert.Contains("patient_directory", counts.Keys);
         return counts;
     }
+
+    /// <summary>SQLite's plan for <paramref name="sql"/> (one line per step, e.g. "SEARCH journal USING INDEX ...").</summary>
+    public static IReadOnlyList<string> QueryPlan(string dataDirectory, string sql)
+    {
+        using var connection = Open(dataDirectory);
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$p", "unit-session-unit-1");
+        command.Parameters.AddWithValue("$from", 1L);
+        command.Parameters.AddWithValue("$to", long.MaxValue);
+        using var reader = command.ExecuteReader();
+        var steps = new List<string>();
+        while (reader.Read()) steps.Add(reader.GetString(3));
+        return steps;
+    }
 }

@@ -23,6 +23,7 @@ public static class GatewayStorage
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value,
             configuration));
         foreach (var table in Tables) services.AddSingleton(table);
+        services.AddHostedService<JournalIndexService>();
         return services;
     }
 

@@ -37,9 +37,11 @@ public static class SchemaCommand
             // Fail fast on a wrong address or credentials (the journal would retry its initialization for a while).
             await (await database.OpenConnectionAsync(timeout.Token)).DisposeAsync();
             await CreateJournalTablesAsync(database, timeout.Token);
+            if (!await JournalIndex.TryCreateAsync(database, timeout.Token))
+                throw new InvalidOperationException("the journal table was not created");
             var tables = GatewayStorage.Tables;
             await GatewaySchema.CreateAllAsync(database, tables, timeout.Token);
-            Console.WriteLine($"schema applied ({database.Provider}): journal, snapshot, {string.Join(", ", tables.Select(t => t.Name))}");
+            Console.WriteLine($"schema applied ({database.Provider}): journal (+ {JournalIndex.Name}), snapshot, {string.Join(", ", tables.Select(t => t.Name))}");
             if (database is IAsyncDisposable disposable) await disposable.DisposeAsync();
             return 0;
         }

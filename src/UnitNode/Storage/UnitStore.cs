@@ -53,24 +53,11 @@ public sealed class UnitStore(UnitDatabase database, OutboxSignal outboxSignal, 
         return Task.FromResult(true);
     }
 
-    /// <summary>Marks a patient as gone from this unit (transfer out, discharge). False if unknown or already departed.</summary>
+    /// <summary>Marks a patient as gone from this unit (discharge). False if unknown or already departed.</summary>
     public Task<bool> DepartPatientAsync(string patientId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var now = timeProvider.GetUtcNow();
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE patients SET departed_at = $now WHERE id = $id AND departed_at IS NULL;";
-        update.Parameters.AddWithValue("$id", patientId);
-        update.Parameters.AddWithValue("$now", StoredValues.ToUnixMs(now));
-        if (update.ExecuteNonQuery() == 0) return Task.FromResult(false);
-
-        OutboxWriter.Append(connection, transaction, UnitEventKinds.PatientDeparted, patientId, now, null);
-        transaction.Commit();
-        outboxSignal.NotifyAppended();
-        return Task.FromResult(true);
+        return Task.FromResult(Leave(patientId, UnitEventKinds.PatientDeparted, null));
     }
 
     /// <summary>
@@ -83,6 +70,13 @@ public sealed class UnitStore(UnitDatabase database, OutboxSignal outboxSignal, 
         if (toUnitId.Length > ProtocolConstants.MaxIdLength)
             throw new ArgumentException($"unit id longer than {ProtocolConstants.MaxIdLength} characters", nameof(toUnitId));
         cancellationToken.ThrowIfCancellationRequested();
+        var payload = JsonSerializer.Serialize(new PatientReleased(toUnitId), ProtocolJsonContext.Default.PatientReleased);
+        return Task.FromResult(Leave(patientId, UnitEventKinds.PatientReleased, payload));
+    }
+
+    /// <summary>The patient leaves this unit and the gateway hears why (<paramref name="kind"/>), in one transaction.</summary>
+    private bool Leave(string patientId, string kind, string? payload)
+    {
         var now = timeProvider.GetUtcNow();
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
@@ -91,13 +85,12 @@ public sealed class UnitStore(UnitDatabase database, OutboxSignal outboxSignal, 
         update.CommandText = "UPDATE patients SET departed_at = $now WHERE id = $id AND departed_at IS NULL;";
         update.Parameters.AddWithValue("$id", patientId);
         update.Parameters.AddWithValue("$now", StoredValues.ToUnixMs(now));
-        if (update.ExecuteNonQuery() == 0) return Task.FromResult(false);
+        if (update.ExecuteNonQuery() == 0) return false;
 
-        var payload = JsonSerializer.Serialize(new PatientReleased(toUnitId), ProtocolJsonContext.Default.PatientReleased);
-        OutboxWriter.Append(connection, transaction, UnitEventKinds.PatientReleased, patientId, now, payload);
+        OutboxWriter.Append(connection, transaction, kind, patientId, now, payload);
         transaction.Commit();
         outboxSignal.NotifyAppended();
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task<AppointmentList?> GetAppointmentsAsync(string patientId, CancellationToken cancellationToken = default)

@@ -39,6 +39,7 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
         Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
         Assert.Equal(6, await _database.CountAsync(tables));
         Assert.Equal("unit-1", await store.FindUnitAsync("p-1", CancellationToken.None)); // data kept
+        Assert.Equal(1, await _database.CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'journal' AND indexname = '{JournalIndex.Name}'"));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Frames;
 using HealthGateway.UnitNode.Tests.Support;
 
 namespace HealthGateway.UnitNode.Tests.Storage;
@@ -68,6 +69,38 @@ public sealed class UnitStoreTests
         Assert.True(await harness.Store.RegisterPatientAsync(patientId, "Back Again"));
         Assert.NotNull(await harness.Store.GetInvoicesAsync(patientId));
         Assert.Equal(UnitEventKinds.PatientRegistered, harness.Outbox.ReadAfter(4, 10).Single().Kind);
+    }
+
+    [Fact]
+    public async Task Releasing_hides_the_patient_and_appends_a_release_naming_the_new_unit()
+    {
+        using var harness = new StoreHarness();
+        harness.Seeder.Seed(harness.UnitId, 2);
+        var patientId = (await harness.Store.ListPatientIdsAsync())[0];
+
+        Assert.True(await harness.Store.ReleasePatientAsync(patientId, "unit-next"));
+        Assert.False(await harness.Store.ReleasePatientAsync(patientId, "unit-next"));
+        Assert.False(await harness.Store.ReleasePatientAsync("p-unknown", "unit-next"));
+        await Assert.ThrowsAsync<ArgumentException>(() => harness.Store.ReleasePatientAsync(patientId, new string('u', 129)));
+
+        Assert.Null(await harness.Store.GetAppointmentsAsync(patientId));
+        var release = harness.Outbox.ReadAfter(2, 10).Single();
+        Assert.Equal(UnitEventKinds.PatientReleased, release.Kind);
+        Assert.Equal(patientId, release.PatientId);
+        var payload = FrameCodec.FromElement(release.Payload!.Value, ProtocolJsonContext.Default.PatientReleased, out var error);
+        Assert.Null(error);
+        Assert.Equal("unit-next", payload!.ToUnitId);
+    }
+
+    [Fact]
+    public async Task The_gateways_refusals_are_kept_once_each()
+    {
+        using var harness = new StoreHarness();
+        var refusal = new EventRefusal(3, "ev-3", EventRefusalCodes.NotOwner, "the patient is registered at another unit");
+
+        Assert.Equal(1, harness.Outbox.RecordRefusals([refusal], DateTimeOffset.UtcNow));
+        Assert.Equal(0, harness.Outbox.RecordRefusals([refusal], DateTimeOffset.UtcNow)); // the same refusal, resent
+        Assert.Equal([refusal], harness.Outbox.ListRefusals());
     }
 
     [Fact]
