@@ -44,6 +44,25 @@ public sealed class OpsApiAuthorizationTests : IAsyncLifetime
         return await _gateway.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
+    /// <summary>A route added to the ops API without a line above would escape these checks: none may.</summary>
+    [Fact]
+    public void Every_mapped_ops_route_is_checked_here()
+    {
+        var tried = Routes.Select(r => $"{r[0]} {r[1]}").ToList();
+        var mapped = _gateway.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/v1/ops", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => $"{m} /{e.RoutePattern.RawText!.Trim('/')}"))
+            .ToList();
+        Assert.NotEmpty(mapped);
+        foreach (var route in mapped)
+        {
+            var pattern = "^" + System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Escape(route), @"\\\{[^}]+}", "[^/]+") + "$";
+            Assert.True(tried.Any(t => System.Text.RegularExpressions.Regex.IsMatch(t, pattern)), $"{route} is not in {nameof(Routes)}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Routes))]
     public async Task Without_a_token_every_ops_route_answers_401(string method, string path)
