@@ -9,8 +9,8 @@ namespace HealthGateway.Gateway.Sessions;
 public sealed record UnitChange(long Seq, string EventId, string Kind, string PatientId, DateTimeOffset OccurredAt, string? PayloadJson)
 {
     /// <summary>
-    /// A unit's clock decides which registration of a patient is newest, so a time beyond the gateway's
-    /// clock (plus skew) is clamped: a unit cannot claim a patient "forever" with a far-future timestamp.
+    /// A unit's time is shown to patients (their live events) but never decides anything (ADR 12); a time beyond the
+    /// gateway's clock (plus skew) is clamped so a unit cannot date its news into the future.
     /// </summary>
     public static UnitChange From(UnitEvent e, DateTimeOffset now, TimeSpan skew) =>
         new(e.Seq, e.EventId, e.Kind, e.PatientId, e.OccurredAt > now + skew ? now : e.OccurredAt, e.Payload?.GetRawText());
