@@ -333,6 +333,7 @@
 
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const CHART_WINDOW_MS = 10 * 60 * 1000; // the ops API keeps ten minutes of 5-second points
+  const CHART_MIN_WINDOW_MS = 2 * 60 * 1000;
   const CHART_HEIGHT = 130;
   const milliseconds = (value) => (value === null || value === undefined ? '–' : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en'));
 
@@ -361,7 +362,7 @@
   const axisNumber = (value) => (value >= 10_000 ? `${+(value / 1000).toFixed(1)}k` : String(+value.toFixed(2)));
 
   /**
-   * One chart: the last ten minutes ending at the newest point, one line per series (a missing value, such as
+   * One chart: the last minutes (up to ten) ending at the newest point, one line per series (a missing value, such as
    * no p99 without reads, leaves a gap rather than a fake zero). Each line carries data-points (values drawn)
    * and data-max, which the browser tests read.
    */
@@ -373,8 +374,12 @@
     const box = { left: 36, right: 8, top: 8, bottom: 18 };
     plot.setAttribute('viewBox', `0 0 ${width} ${height}`);
 
+    // The window grows with the history (at least two minutes, at most ten) so a young gateway's first minutes are legible.
     const end = points.length ? new Date(points[points.length - 1].at).getTime() : Date.now();
-    const start = end - CHART_WINDOW_MS;
+    const first = points.length ? new Date(points[0].at).getTime() : end;
+    const minutes = Math.min(CHART_WINDOW_MS / 60_000, Math.max(CHART_MIN_WINDOW_MS / 60_000, Math.ceil((end - first) / 60_000)));
+    const windowMs = minutes * 60_000;
+    const start = end - windowMs;
     const shown = points.filter((p) => new Date(p.at).getTime() >= start);
     const series = spec.series.map(([name, pick]) => ({
       name,
@@ -382,7 +387,7 @@
     }));
     const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v.v)));
     const top = niceCeiling(max);
-    const x = (t) => box.left + ((t - start) / CHART_WINDOW_MS) * (width - box.left - box.right);
+    const x = (t) => box.left + ((t - start) / windowMs) * (width - box.left - box.right);
     const y = (v) => box.top + (1 - v / top) * (height - box.top - box.bottom);
 
     const parts = [];
@@ -391,8 +396,8 @@
       parts.push(svg('line', { class: 'grid-line', x1: box.left, x2: width - box.right, y1: y(value), y2: y(value) }));
       parts.push(svg('text', { class: 'axis-label', x: box.left - 5, y: y(value) + 3, 'text-anchor': 'end' }, axisNumber(value)));
     }
-    for (const [minutesAgo, anchor] of [[10, 'start'], [5, 'middle'], [0, 'end']]) {
-      parts.push(svg('text', { class: 'axis-label', x: x(end - minutesAgo * 60_000), y: height - 4, 'text-anchor': anchor }, minutesAgo ? `-${minutesAgo} min` : 'now'));
+    for (const [minutesAgo, anchor] of [[minutes, 'start'], [minutes / 2, 'middle'], [0, 'end']]) {
+      parts.push(svg('text', { class: 'axis-label', x: x(end - minutesAgo * 60_000), y: height - 4, 'text-anchor': anchor }, minutesAgo ? `-${+minutesAgo.toFixed(1)} min` : 'now'));
     }
 
     const interval = 5_000 * 1.5; // a missing point (a gap longer than one interval) breaks the line
