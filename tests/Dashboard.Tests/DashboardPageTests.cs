@@ -106,18 +106,19 @@ public sealed class DashboardPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_chart_history_is_refused_without_an_admin_token()
+    public async Task The_chart_history_is_refused_to_every_token_but_an_admins()
     {
         var admin = _gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30));
         var tampered = admin[..^4] + (admin.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
 
-        var anonymous = await _gateway.GetAsync("/api/v1/ops/metrics/history", token: null);
-        var forged = await _gateway.GetAsync("/api/v1/ops/metrics/history", tampered);
-        var patient = await _gateway.GetAsync("/api/v1/ops/metrics/history", _gateway.PatientToken("p-1"));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, patient.StatusCode);
-        Assert.DoesNotContain("points", await patient.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.GetAsync("/api/v1/ops/metrics/history", token: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.GetAsync("/api/v1/ops/metrics/history", tampered)).StatusCode);
+        foreach (var role in new[] { Roles.Patient, Roles.Partner, Roles.Unit })
+        {
+            var refused = await _gateway.GetAsync("/api/v1/ops/metrics/history", _gateway.Tokens.Mint(role, "unit-1", TimeSpan.FromMinutes(5)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain("points", await refused.Content.ReadAsStringAsync());
+        }
     }
 }
