@@ -408,14 +408,20 @@
         d += `${previous !== null && t - previous <= interval ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
         previous = t;
       }
-      // A lone point still shows: a short tick rather than nothing.
-      if (s.values.length === 1) d += 'h2';
       if (spec.area && s.values.length > 1) {
         const first = s.values[0], last = s.values[s.values.length - 1];
         parts.push(svg('path', { class: 'area', 'data-series': s.name, d: `${d.replace(/M/g, 'L').replace(/^L/, 'M')}L${x(last.t).toFixed(1)},${y(0)}L${x(first.t).toFixed(1)},${y(0)}Z` }));
       }
       const maxValue = Math.max(0, ...s.values.map((v) => v.v));
       parts.push(svg('path', { class: 'series', 'data-series': s.name, 'data-points': s.values.length, 'data-max': maxValue, d: d || 'M0,0' }));
+      // A point joined to neither neighbour (the first one, or one after a gap) is a dot, and the newest point is marked.
+      s.values.forEach(({ t, v }, i) => {
+        const joinedBefore = i > 0 && t - s.values[i - 1].t <= interval;
+        const joinedAfter = i < s.values.length - 1 && s.values[i + 1].t - t <= interval;
+        if ((!joinedBefore && !joinedAfter) || i === s.values.length - 1) {
+          parts.push(svg('circle', { class: 'dot', 'data-series': s.name, cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
+        }
+      });
       const key = figure.querySelector(`.legend .key[data-series="${s.name}"]`);
       if (key) {
         const now = key.querySelector('.now') || key.appendChild(el('span', { className: 'now' }));
