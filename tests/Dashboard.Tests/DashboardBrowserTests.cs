@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -122,6 +123,58 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
     }
 
     [Fact]
+    public async Task The_charts_draw_reads_writes_latency_backlog_and_unit_attaches_from_real_traffic()
+    {
+        await using var north = await StartUnitAsync("clinic-north");
+        UnitNodeHost? south = await StartUnitAsync("clinic-south");
+        using var stopTraffic = new CancellationTokenSource();
+        Task? traffic = null;
+        try
+        {
+            var northPatient = await RegisteredPatientAsync(north);
+            var southPatient = await RegisteredPatientAsync(south);
+            await SignInAsync(_gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30)));
+            await Expect(UnitState("clinic-south")).ToHaveTextAsync("online", Soon);
+
+            // Real reads and writes through the gateway to a real unit while the page draws.
+            traffic = Task.Run(() => ReadAndWriteUntilAsync(northPatient, stopTraffic.Token));
+
+            // One unit goes away and writes for it wait (backlog); then it comes back (detach, then attach).
+            await south.DisposeAsync();
+            south = null;
+            await Expect(UnitState("clinic-south")).ToHaveTextAsync("offline", Soon);
+            for (var i = 0; i < 3; i++) await BookAsync(southPatient, i, HttpStatusCode.Accepted);
+
+            await Expect(Line("chart-traffic", "reads")).ToHaveAttributeAsync("data-max", NonZero, Attribute);
+            await Expect(Line("chart-traffic", "writes")).ToHaveAttributeAsync("data-max", NonZero, Attribute);
+            await Expect(Line("chart-latency", "p99")).ToHaveAttributeAsync("data-max", NonZero, Attribute);
+            await Expect(Line("chart-backlog", "backlog")).ToHaveAttributeAsync("data-max", NonZero, Attribute);
+            await Expect(Line("chart-sessions", "detaches")).ToHaveAttributeAsync("data-max", NonZero, Attribute);
+
+            south = await StartUnitAsync("clinic-south");
+            await Expect(Line("chart-sessions", "attaches")).ToHaveAttributeAsync("data-max", NonZero, Attribute);
+            // A line, not a dot: at least two intervals of reads drawn as one path.
+            await Expect(Line("chart-traffic", "reads")).ToHaveAttributeAsync("data-points", TwoOrMore, Attribute);
+            Assert.Matches(@"^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+", await Line("chart-traffic", "reads").GetAttributeAsync("d"));
+
+            await stopTraffic.CancelAsync();
+            await traffic;
+            traffic = null;
+            await _page.Locator("#charts").ScrollIntoViewIfNeededAsync();
+            await ScreenshotAsync("dashboard-charts.png");
+            await _page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+            await ScreenshotAsync("dashboard-charts-dark.png");
+            Assert.Empty(_pageErrors);
+        }
+        finally
+        {
+            await stopTraffic.CancelAsync();
+            if (traffic is not null) await traffic;
+            if (south is not null) await south.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_non_admin_token_is_refused_with_a_clear_message_and_not_kept()
     {
         await SignInAsync(_gateway.PatientToken("p-1"));
@@ -158,6 +211,25 @@ public sealed class DashboardBrowserTests(Chromium chromium) : IClassFixture<Chr
         File.Delete(path);
         await _page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(File.Exists(path) && new FileInfo(path).Length > 0, $"the screenshot {path} is missing or empty");
+    }
+
+    private static readonly Regex NonZero = new(@"^(?!0$)\d+(\.\d+)?$");
+    private static readonly Regex TwoOrMore = new(@"^([2-9]|[1-9]\d+)$");
+    private static readonly LocatorAssertionsToHaveAttributeOptions Attribute = new() { Timeout = 60_000 };
+
+    private ILocator Line(string chart, string series) => _page.Locator($"#{chart} svg.plot path.series[data-series='{series}']");
+
+    /// <summary>A patient reading their invoices and booking, a few times a second, until told to stop.</summary>
+    private async Task ReadAndWriteUntilAsync(string patientId, CancellationToken stop)
+    {
+        var token = _gateway.PatientToken(patientId);
+        for (var slot = 100; !stop.IsCancellationRequested; slot++)
+        {
+            var read = await _gateway.GetAsync($"/api/v1/patients/{patientId}/invoices", token);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            if (slot % 3 == 0) await BookAsync(patientId, slot, HttpStatusCode.Created);
+            try { await Task.Delay(100, stop); } catch (OperationCanceledException) { }
+        }
     }
 
     private ILocator UnitState(string unitId) => _page.Locator($"#units-table tr[data-unit-id='{unitId}'] [data-field=state]");

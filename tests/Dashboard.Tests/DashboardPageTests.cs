@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Integration.Tests.Infrastructure;
 
@@ -80,5 +82,43 @@ public sealed class DashboardPageTests : IAsyncLifetime
     {
         var response = await _gateway.GetAsync(path, token: null);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+    [Fact]
+    public async Task The_chart_history_answers_an_admin_with_this_nodes_points()
+    {
+        var admin = _gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30));
+
+        // The first point closes 5 s after start: poll for it rather than sleep.
+        await Eventually.AssertAsync(async () =>
+        {
+            var response = await _gateway.GetAsync("/api/v1/ops/metrics/history", admin);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(_gateway.ClusterAddress, body.RootElement.GetProperty("node").GetString());
+            Assert.Equal(5, body.RootElement.GetProperty("intervalSeconds").GetInt32());
+            var points = body.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.NotEmpty(points);
+            var point = points[0];
+            Assert.Equal(0, point.GetProperty("readsPerSecond").GetDouble());
+            Assert.Equal(JsonValueKind.Null, point.GetProperty("readP99Ms").ValueKind); // no reads: no latency, not a zero one
+            Assert.Equal(0, point.GetProperty("backlog").GetInt64());
+        }, TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task The_chart_history_is_refused_to_every_token_but_an_admins()
+    {
+        var admin = _gateway.Tokens.Mint(Roles.Admin, "ops-test", TimeSpan.FromMinutes(30));
+        var tampered = admin[..^4] + (admin.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.GetAsync("/api/v1/ops/metrics/history", token: null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.GetAsync("/api/v1/ops/metrics/history", tampered)).StatusCode);
+        foreach (var role in new[] { Roles.Patient, Roles.Partner, Roles.Unit })
+        {
+            var refused = await _gateway.GetAsync("/api/v1/ops/metrics/history", _gateway.Tokens.Mint(role, "unit-1", TimeSpan.FromMinutes(5)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.DoesNotContain("points", await refused.Content.ReadAsStringAsync());
+        }
     }
 }

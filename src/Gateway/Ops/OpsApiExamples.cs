@@ -44,5 +44,6 @@ public static class OpsApiExamples
             $"event: unit-connected\ndata: {JsonSerializer.Serialize(new OpsEvent(OpsEventTypes.UnitConnected, At, UnitId: "unit-1", Node: Node2, Detail: "epoch 4, software unitnode/1.4.0"), Json.OpsEvent)}\n\n")),
         [OpsEndpointNames.TransferPatient] = new(ApiExample.Node(new PatientTransferRequest("unit-2", "moved to the cardiology clinic"), Json.PatientTransferRequest),
             "200", ApiExample.Node(new PatientTransferResult("p-gx5kp3j2v7ab", "unit-1", "unit-2"), Json.PatientTransferResult)),
+        [OpsMetricsEndpoints.Name] = OpsMetricsEndpoints.Example,
     };
 }

@@ -88,6 +88,7 @@ public static class OpsEndpoints
             .WithName(OpsEndpointNames.Events).WithSummary("Live Server-Sent Events: members up/left/removed/unreachable, units connected/disconnected/superseded")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream");
         group.MapPatientTransfers();
+        group.MapOpsMetrics();
         return group;
     }
 

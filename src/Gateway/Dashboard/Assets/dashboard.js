@@ -329,17 +329,128 @@
     $('events-count').textContent = `${session.eventCount} since sign-in${session.eventCount > MAX_EVENTS ? `, last ${MAX_EVENTS} shown` : ''}`;
   }
 
+  // ---------- charts (inline SVG drawn here: no library, nothing from another origin) ----------
+
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  const CHART_WINDOW_MS = 10 * 60 * 1000; // the ops API keeps ten minutes of 5-second points
+  const CHART_MIN_WINDOW_MS = 2 * 60 * 1000;
+  const CHART_HEIGHT = 130;
+  const milliseconds = (value) => (value === null || value === undefined ? '–' : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en'));
+
+  /** Which fields of a history point each chart draws; series names match the CSS colours and the legend. */
+  const CHARTS = [
+    { id: 'chart-traffic', format: rate, series: [['reads', (p) => p.readsPerSecond], ['writes', (p) => p.writesPerSecond]] },
+    { id: 'chart-latency', format: milliseconds, series: [['p99', (p) => p.readP99Ms]] },
+    { id: 'chart-backlog', format: count, area: true, series: [['backlog', (p) => p.backlog]] },
+    { id: 'chart-sessions', format: rate, series: [['attaches', (p) => p.attachesPerMinute], ['detaches', (p) => p.detachesPerMinute]] },
+  ];
+
+  function svg(tag, attributes = {}, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** The smallest 1, 2, 2.5 or 5 times a power of ten at or above the value: a y-axis top that reads well. */
+  function niceCeiling(value) {
+    if (!(value > 0)) return 1;
+    const power = 10 ** Math.floor(Math.log10(value));
+    return [1, 2, 2.5, 5, 10].map((m) => m * power).find((top) => top >= value * 1.0001) ?? 10 * power;
+  }
+
+  const axisNumber = (value) => (value >= 10_000 ? `${+(value / 1000).toFixed(1)}k` : String(+value.toFixed(2)));
+
+  /**
+   * One chart: the last minutes (up to ten) ending at the newest point, one line per series (a missing value, such as
+   * no p99 without reads, leaves a gap rather than a fake zero). Each line carries data-points (values drawn)
+   * and data-max, which the browser tests read.
+   */
+  function drawChart(spec, points) {
+    const figure = $(spec.id);
+    const plot = figure.querySelector('svg.plot');
+    const width = Math.max(200, Math.round(plot.getBoundingClientRect().width) || 320);
+    const height = CHART_HEIGHT;
+    const box = { left: 36, right: 8, top: 8, bottom: 18 };
+    plot.setAttribute('viewBox', `0 0 ${width} ${height}`);
+
+    // The window grows with the history (at least two minutes, at most ten) so a young gateway's first minutes are legible.
+    const end = points.length ? new Date(points[points.length - 1].at).getTime() : Date.now();
+    const first = points.length ? new Date(points[0].at).getTime() : end;
+    const minutes = Math.min(CHART_WINDOW_MS / 60_000, Math.max(CHART_MIN_WINDOW_MS / 60_000, Math.ceil((end - first) / 60_000)));
+    const windowMs = minutes * 60_000;
+    const start = end - windowMs;
+    const shown = points.filter((p) => new Date(p.at).getTime() >= start);
+    const series = spec.series.map(([name, pick]) => ({
+      name,
+      values: shown.map((p) => ({ t: new Date(p.at).getTime(), v: pick(p) })).filter((s) => s.v !== null && s.v !== undefined && Number.isFinite(s.v)),
+    }));
+    const max = Math.max(0, ...series.flatMap((s) => s.values.map((v) => v.v)));
+    const top = niceCeiling(max);
+    const x = (t) => box.left + ((t - start) / windowMs) * (width - box.left - box.right);
+    const y = (v) => box.top + (1 - v / top) * (height - box.top - box.bottom);
+
+    const parts = [];
+    for (const fraction of [0, 0.5, 1]) {
+      const value = top * fraction;
+      parts.push(svg('line', { class: 'grid-line', x1: box.left, x2: width - box.right, y1: y(value), y2: y(value) }));
+      parts.push(svg('text', { class: 'axis-label', x: box.left - 5, y: y(value) + 3, 'text-anchor': 'end' }, axisNumber(value)));
+    }
+    for (const [minutesAgo, anchor] of [[minutes, 'start'], [minutes / 2, 'middle'], [0, 'end']]) {
+      parts.push(svg('text', { class: 'axis-label', x: x(end - minutesAgo * 60_000), y: height - 4, 'text-anchor': anchor }, minutesAgo ? `-${+minutesAgo.toFixed(1)} min` : 'now'));
+    }
+
+    const interval = 5_000 * 1.5; // a missing point (a gap longer than one interval) breaks the line
+    for (const s of series) {
+      let d = '';
+      let previous = null;
+      for (const { t, v } of s.values) {
+        d += `${previous !== null && t - previous <= interval ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+        previous = t;
+      }
+      if (spec.area && s.values.length > 1) {
+        const first = s.values[0], last = s.values[s.values.length - 1];
+        parts.push(svg('path', { class: 'area', 'data-series': s.name, d: `${d.replace(/M/g, 'L').replace(/^L/, 'M')}L${x(last.t).toFixed(1)},${y(0)}L${x(first.t).toFixed(1)},${y(0)}Z` }));
+      }
+      const maxValue = Math.max(0, ...s.values.map((v) => v.v));
+      parts.push(svg('path', { class: 'series', 'data-series': s.name, 'data-points': s.values.length, 'data-max': maxValue, d: d || 'M0,0' }));
+      // A point joined to neither neighbour (the first one, or one after a gap) is a dot, and the newest point is marked.
+      s.values.forEach(({ t, v }, i) => {
+        const joinedBefore = i > 0 && t - s.values[i - 1].t <= interval;
+        const joinedAfter = i < s.values.length - 1 && s.values[i + 1].t - t <= interval;
+        if ((!joinedBefore && !joinedAfter) || i === s.values.length - 1) {
+          parts.push(svg('circle', { class: 'dot', 'data-series': s.name, cx: x(t).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
+        }
+      });
+      const key = figure.querySelector(`.legend .key[data-series="${s.name}"]`);
+      if (key) {
+        const now = key.querySelector('.now') || key.appendChild(el('span', { className: 'now' }));
+        now.textContent = s.values.length ? spec.format(s.values[s.values.length - 1].v) : '–';
+      }
+    }
+    if (shown.length === 0) {
+      parts.push(svg('text', { class: 'empty-note', x: (box.left + width - box.right) / 2, y: height / 2, 'text-anchor': 'middle' }, 'Collecting: a point every 5 s'));
+    }
+    plot.dataset.points = String(shown.length);
+    plot.replaceChildren(...parts);
+  }
+
+  function renderCharts() {
+    const points = (session && session.history && session.history.points) || [];
+    for (const spec of CHARTS) drawChart(spec, points);
+  }
+
   // ---------- refresh loop ----------
 
   async function refresh() {
     const current = session;
     if (!current) return;
     const signal = current.abort.signal;
-    const [cluster, regions, units] = await Promise.allSettled([
-      api('/cluster', current), api('/sharding/regions', current), api('/units', current),
+    const [cluster, regions, units, history] = await Promise.allSettled([
+      api('/cluster', current), api('/sharding/regions', current), api('/units', current), api('/metrics/history', current),
     ]);
     if (session !== current) return;
-    const failures = [cluster, regions, units].filter((r) => r.status === 'rejected').map((r) => r.reason);
+    const failures = [cluster, regions, units, history].filter((r) => r.status === 'rejected').map((r) => r.reason);
     const auth = failures.find((f) => f instanceof AuthError);
     if (auth) return authFailed(auth.status);
     if (signal.aborted) return;
@@ -350,6 +461,10 @@
       session.units = units.value;
       sampleThroughput(units.value);
       renderUnits();
+    }
+    if (history.status === 'fulfilled') {
+      session.history = history.value;
+      renderCharts();
     }
     if (failures.length === 0) {
       showMessage($('console-message'), null, '');
@@ -454,7 +569,7 @@
 
   function start(token) {
     if (session) session.abort.abort();
-    session = { token, abort: new AbortController(), timer: 0, sample: null, rates: new Map(), units: [], eventCount: 0, refreshing: false, again: false };
+    session = { token, abort: new AbortController(), timer: 0, sample: null, rates: new Map(), units: [], history: null, eventCount: 0, refreshing: false, again: false };
     $('event-log').replaceChildren(el('li', { className: 'empty', text: 'Waiting for cluster and unit events…' }));
     $('events-count').textContent = '';
     setLive('connecting', 'connecting');
@@ -478,6 +593,7 @@
     $('unit-filter').addEventListener('input', () => session && renderUnits());
     $('offline-only').addEventListener('change', () => session && renderUnits());
     document.addEventListener('visibilitychange', () => { if (session && !document.hidden) scheduleRefresh(0); });
+    window.addEventListener('resize', () => session && session.history && renderCharts());
 
     const saved = sessionStorage.getItem(TOKEN_KEY);
     if (saved) start(saved); else showLogin();
