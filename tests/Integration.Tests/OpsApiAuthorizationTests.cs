@@ -25,6 +25,7 @@ public sealed class OpsApiAuthorizationTests : IAsyncLifetime
         { "GET", "/api/v1/ops/operations/0123456789abcdef0123456789abcdef.unit-1" },
         { "GET", "/api/v1/ops/events" },
         { "POST", "/api/v1/ops/patients/p-1/transfer" },
+        { "GET", "/api/v1/ops/metrics/history" },
     };
 
     public async Task InitializeAsync() => _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"));
