@@ -24,7 +24,8 @@ for (var i = 1; i <= settings.Gateways; i++)
         .WithHttpHealthCheck("/healthz/ready")
         .WithEnvironment("Auth__AllowDevKey", "true")
         .WithEnvironment("Gateway__DataDirectory", settings.GatewayDataDirectory)
-        .WithEnvironment("OTEL_RESOURCE_ATTRIBUTES", $"service.instance.id={name}");
+        // Development serves /docs (Scalar); projects without a launch profile would otherwise run as Production.
+        .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
     if (settings.Cluster)
     {
         gateway.WithEnvironment("Gateway__ClusterPort", (4153 + i - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
