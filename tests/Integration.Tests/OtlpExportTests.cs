@@ -115,4 +115,31 @@ public sealed class OtlpExportTests : IAsyncLifetime
             return Task.CompletedTask;
         }, TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task A_collector_that_refuses_exports_costs_no_read_and_spans_flow_again_once_it_is_back()
+    {
+        var patientId = await OnlineUnitPatientAsync();
+        _collector.Refusing = true;
+        var refusedBefore = _collector.RefusedExports;
+
+        var duringOutage = ActivityTraceId.CreateRandom();
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(patientId, duringOutage)).StatusCode);
+        // Both processes did try to export (and were answered 503): the read did not wait for or fail on it.
+        await Eventually.AssertAsync(() =>
+        {
+            Assert.True(_collector.RefusedExports > refusedBefore, "no export was attempted during the outage");
+            return Task.CompletedTask;
+        }, TimeSpan.FromSeconds(30));
+
+        _collector.Refusing = false;
+        var afterOutage = ActivityTraceId.CreateRandom();
+        Assert.Equal(HttpStatusCode.OK, (await ReadAsync(patientId, afterOutage)).StatusCode);
+        await Eventually.AssertAsync(() =>
+        {
+            Assert.Contains(_collector.Spans, s => s.TraceId == afterOutage.ToHexString() && s.Name == GatewayTracing.ReadSpan);
+            Assert.Contains(_collector.Spans, s => s.TraceId == afterOutage.ToHexString() && s.Name == UnitNodeTracing.RequestSpan);
+            return Task.CompletedTask;
+        }, TimeSpan.FromSeconds(30));
+    }
 }

@@ -13,6 +13,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly List<OtlpSpan> _spans = [];
     private int _metricExports;
     private int _logExports;
+    private int _refusedExports;
+    private volatile bool _refusing;
 
     private OtlpReceiver(WebApplication app, Uri endpoint)
     {
@@ -25,6 +27,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public int MetricExports => Volatile.Read(ref _metricExports);
     public int LogExports => Volatile.Read(ref _logExports);
+    public int RefusedExports => Volatile.Read(ref _refusedExports);
+
+    /// <summary>While true, every export is answered 503 and dropped: a collector that is down for maintenance.</summary>
+    public bool Refusing
+    {
+        get => _refusing;
+        set => _refusing = value;
+    }
 
     public IReadOnlyList<OtlpSpan> Spans
     {
@@ -38,6 +48,17 @@ public sealed class OtlpReceiver : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var receiver = new OtlpReceiver(app, new Uri($"http://127.0.0.1:{port}"));
+        app.Use(async (context, next) =>
+        {
+            if (!receiver._refusing)
+            {
+                await next(context);
+                return;
+            }
+            await ReadBodyAsync(context.Request);
+            Interlocked.Increment(ref receiver._refusedExports);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        });
         app.MapPost("/v1/traces", async (HttpRequest request) =>
         {
             var spans = OtlpSpan.ParseExportRequest(await ReadBodyAsync(request)).ToList();
