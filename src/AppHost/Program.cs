@@ -10,6 +10,11 @@ var tokens = new DevTokens(new Projects.Gateway().ProjectPath, settings.GatewayD
 IResourceBuilder<ExecutableResource>? schema = null;
 if (settings.Cluster)
 {
+    if (PostgresReachability.Problem(settings.PostgresConnection) is { } problem)
+    {
+        Console.Error.WriteLine($"--cluster: {problem}. Start one (scripts/ci-postgres.sh) or set ConnectionStrings__Gateway.");
+        return 1;
+    }
     // Not a container (no Docker needed): the PostgreSQL at ConnectionStrings:Gateway must be running already.
     schema = builder.AddExecutable("schema", "dotnet", settings.RepoRoot,
         tokens.GatewayDll, "schema", "apply", "--Gateway:Storage:Provider", "PostgreSql", "--ConnectionStrings:Gateway", settings.PostgresConnection);
@@ -57,3 +62,4 @@ for (var i = 1; i <= settings.Units; i++)
 }
 
 builder.Build().Run();
+return 0;
