@@ -47,7 +47,8 @@ for (var i = 1; i <= settings.Gateways; i++)
 }
 
 // An admin token for `hgw` and the dashboard, kept under .data/ (ignored by git), never in the repo root.
-tokens.MintToFile(Path.Combine(settings.TokenDirectory, "admin.jwt"), "admin", "aspire-admin", TimeSpan.FromHours(12));
+var adminToken = tokens.MintToFile(Path.Combine(settings.TokenDirectory, "admin.jwt"), "admin", "aspire-admin", TimeSpan.FromHours(12));
+Console.WriteLine($"Gateway: http://127.0.0.1:5090 (/docs, /ops); admin token (12 h): {Path.GetRelativePath(settings.RepoRoot, adminToken)}");
 
 for (var i = 1; i <= settings.Units; i++)
 {
