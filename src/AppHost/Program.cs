@@ -25,7 +25,7 @@ for (var i = 1; i <= settings.Gateways; i++)
 {
     var name = settings.Cluster ? $"gateway-{i}" : "gateway";
     var gateway = builder.AddProject<Projects.Gateway>(name)
-        .WithHttpEndpoint(port: 5090 + i - 1, name: "http")
+        .WithHttpEndpoint(port: settings.GatewayPort + i - 1, name: "http")
         .WithHttpHealthCheck("/healthz/ready")
         .WithEnvironment("Auth__AllowDevKey", "true")
         .WithEnvironment("Gateway__DataDirectory", settings.GatewayDataDirectory)
@@ -48,7 +48,7 @@ for (var i = 1; i <= settings.Gateways; i++)
 
 // An admin token for `hgw` and the dashboard, kept under .data/ (ignored by git), never in the repo root.
 var adminToken = tokens.MintToFile(Path.Combine(settings.TokenDirectory, "admin.jwt"), "admin", "aspire-admin", TimeSpan.FromHours(12));
-Console.WriteLine($"Gateway: http://127.0.0.1:5090 (/docs, /ops); admin token (12 h): {Path.GetRelativePath(settings.RepoRoot, adminToken)}");
+Console.WriteLine($"Gateway: http://127.0.0.1:{settings.GatewayPort} (/docs, /ops); admin token (12 h): {Path.GetRelativePath(settings.RepoRoot, adminToken)}");
 
 for (var i = 1; i <= settings.Units; i++)
 {

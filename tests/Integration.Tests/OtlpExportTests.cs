@@ -58,16 +58,8 @@ public sealed class OtlpExportTests : IAsyncLifetime
         _unit = ChildProcess.Start(RepoPaths.UnitNodeDll,
             ["--Unit:Id", UnitId, "--Unit:DataDirectory", unitData, "--seed-patients", "2"], environment);
 
-        // The unit's own CLI names a seeded patient once its store exists; the gateway answers once the unit registered it.
-        var patientId = await Eventually.GetAsync(async () =>
-        {
-            Assert.False(_unit.HasExited, $"unit exited:\n{_unit.Output}");
-            await using var list = ChildProcess.Start(RepoPaths.UnitNodeDll,
-                ["list-patients", "--Unit:Id", UnitId, "--Unit:DataDirectory", unitData, "--limit", "1"]);
-            await Eventually.AssertAsync(() => { Assert.True(list.HasExited); return Task.CompletedTask; });
-            return list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .FirstOrDefault(line => line.StartsWith("p-", StringComparison.Ordinal)) ?? "";
-        }, id => id.Length > 0, TimeSpan.FromSeconds(60));
+        // The gateway answers once the unit has registered its seeded patients.
+        var patientId = await UnitPatients.FirstAsync(UnitId, unitData, () => !_unit.HasExited);
         await Eventually.AssertAsync(async () =>
             Assert.Equal(HttpStatusCode.OK, (await ReadAsync(patientId, ActivityTraceId.CreateRandom())).StatusCode), TimeSpan.FromSeconds(60));
         return patientId;
