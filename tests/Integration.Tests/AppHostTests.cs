@@ -65,12 +65,15 @@ public sealed class AppHostTests : IAsyncLifetime
         using (var dashboard = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
             Assert.True((await dashboard.GetAsync($"http://127.0.0.1:{_dashboardPort}/")).StatusCode < HttpStatusCode.InternalServerError);
 
+        var appHostPid = _appHost.Id;
         Assert.True(await _appHost.TerminateAsync(TimeSpan.FromSeconds(60)), "the AppHost did not stop on SIGTERM");
-        // What it started is gone: the gateway's port is closed and no process names the test's data directory.
+        // What it started is gone: the gateway's port is closed, no process names the test's data directory, and
+        // DCP (the orchestrator, which watches the AppHost's pid) has exited too.
         await Eventually.AssertAsync(async () =>
         {
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetAsync("/healthz/ready"));
             Assert.Empty(ProcessesNaming(_temp.Path));
+            Assert.Empty(ProcessesNaming($"--monitor {appHostPid} "));
         }, TimeSpan.FromSeconds(60));
     }
 
