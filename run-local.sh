@@ -118,7 +118,7 @@ if ((CHECK)); then
   { curl -sN --max-time 10 -H "Accept: text/event-stream" -H "Authorization: Bearer $TOKEN" \
       "$URL/api/v1/patients/$PATIENT/events" || true; } | grep -m1 -q '^: open' || { echo "check failed: live events"; exit 1; }
   echo "ok: live events"
-  expect_200 "/docs" "$URL/docs"
+  expect_200 "/docs" -L "$URL/docs"  # Scalar redirects /docs to /docs/
   expect_200 "/openapi/v1.json" "$URL/openapi/v1.json"
   expect_200 "/ops (dashboard)" "$URL/ops"
   expect_200 "ops API with $ADMIN_TOKEN_FILE" -H "Authorization: Bearer $(cat "$ADMIN_TOKEN_FILE")" "$URL/api/v1/ops/units"
