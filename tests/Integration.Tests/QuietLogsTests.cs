@@ -7,53 +7,59 @@ namespace HealthGateway.Integration.Tests;
 /// <summary>
 /// The gateway's logs with the logging configuration it ships (appsettings.json beside the binaries), against a
 /// real unit: one line when the unit attaches, one when it detaches, one per failure (a rejected token, without a
-/// stack trace), and nothing per request: no ASP.NET Core hosting or routing lines, no dead letters.
+/// stack trace), and nothing per request: no ASP.NET Core hosting or routing lines, no dead letters. The verbose
+/// view documented in operations.md ("Log levels") brings the per-request lines back.
 /// </summary>
 public sealed class QuietLogsTests : IAsyncLifetime
 {
     private const string UnitId = "unit-quiet";
     private readonly TempDirectory _temp = new();
     private readonly CapturedLogs _logs = new();
-    private GatewayNode _gateway = null!;
+    private GatewayNode? _gateway;
 
-    public async Task InitializeAsync() =>
-        _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), services: s => s.AddSingleton<ILoggerProvider>(_logs), configure: builder =>
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>A gateway with the shipped logging configuration (from the host's content root), plus <paramref name="overrides"/>.</summary>
+    private async Task<GatewayNode> StartGatewayAsync(string name, Dictionary<string, string?>? overrides = null) =>
+        _gateway = await GatewayNode.StartAsync(_temp.Sub(name), services: s => s.AddSingleton<ILoggerProvider>(_logs), configure: builder =>
         {
-            // The test fixture turns logs down; the shipped file (from the host's content root) goes on top of it.
+            // The test fixture turns logs down; the shipped file goes on top of it, the operator's overrides on top of that.
             var shipped = Path.Combine(builder.Environment.ContentRootPath, "appsettings.json");
             Assert.True(File.Exists(shipped), $"the gateway's content root has no appsettings.json: {shipped}");
             builder.Configuration.AddJsonFile(shipped, optional: false);
+            if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         });
 
     public async Task DisposeAsync()
     {
-        await _gateway.DisposeAsync();
+        if (_gateway is not null) await _gateway.DisposeAsync();
         _temp.Dispose();
     }
 
     [Fact]
     public async Task Shipped_logging_writes_one_line_per_attach_detach_and_failure_and_none_per_request()
     {
-        var unit = await UnitNodeHost.StartAsync(UnitId, _temp.Sub("units"), _gateway.WebSocketBase, _gateway.UnitToken(UnitId), seedPatients: 2);
+        var gateway = await StartGatewayAsync("gw");
+        var unit = await UnitNodeHost.StartAsync(UnitId, _temp.Sub("units"), gateway.WebSocketBase, gateway.UnitToken(UnitId), seedPatients: 2);
         var detached = false;
         try
         {
             await unit.WaitConnectedAsync();
             await Eventually.AssertAsync(() => AssertOneLineAsync(LinesAbout(_logs.Lines), $"unit {UnitId}: attached"));
             var patient = (await unit.PatientIdsAsync())[0];
-            var token = _gateway.PatientToken(patient);
+            var token = gateway.PatientToken(patient);
             // The unit registers its patients with the gateway right after attaching: the first read may still be 404.
-            await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync($"/api/v1/patients/{patient}/appointments", token)).StatusCode));
+            await Eventually.AssertAsync(async () => Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync($"/api/v1/patients/{patient}/appointments", token)).StatusCode));
 
             var beforeReads = _logs.Lines.Count;
             foreach (var resource in new[] { "appointments", "invoices", "records", "appointments", "invoices" })
-                Assert.Equal(HttpStatusCode.OK, (await _gateway.GetAsync($"/api/v1/patients/{patient}/{resource}", token)).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await _gateway.GetAsync("/api/v1/patients/p-nobody/appointments", token)).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await _gateway.Http.GetAsync("/healthz/ready")).StatusCode);
+                Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync($"/api/v1/patients/{patient}/{resource}", token)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await gateway.GetAsync("/api/v1/patients/p-nobody/appointments", token)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await gateway.Http.GetAsync("/healthz/ready")).StatusCode);
 
             // A failure: an expired token gets its one line, and no exception (no stack trace) with it.
-            var expired = _gateway.Tokens.Mint(Roles.Patient, patient, TimeSpan.FromMinutes(5), notBefore: DateTime.UtcNow.AddHours(-1));
-            Assert.Equal(HttpStatusCode.Unauthorized, (await _gateway.GetAsync($"/api/v1/patients/{patient}/appointments", expired)).StatusCode);
+            var expired = gateway.Tokens.Mint(Roles.Patient, patient, TimeSpan.FromMinutes(5), notBefore: DateTime.UtcNow.AddHours(-1));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await gateway.GetAsync($"/api/v1/patients/{patient}/appointments", expired)).StatusCode);
             await Eventually.AssertAsync(() => AssertOneLineAsync(_logs.Lines.Skip(beforeReads), "Bearer token rejected"));
 
             await unit.DisposeAsync();
@@ -78,6 +84,15 @@ public sealed class QuietLogsTests : IAsyncLifetime
         {
             if (!detached) await unit.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_documented_verbose_setting_logs_each_request()
+    {
+        var gateway = await StartGatewayAsync("verbose", new() { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information" });
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Http.GetAsync("/healthz/live")).StatusCode);
+        await Eventually.AssertAsync(() => AssertOneLineAsync(
+            _logs.Lines.Where(l => l.Category.StartsWith("Microsoft.AspNetCore.Hosting", StringComparison.Ordinal)), "/healthz/live - 200"));
     }
 
     private static Task AssertOneLineAsync(IEnumerable<CapturedLogs.Line> lines, string containing)
