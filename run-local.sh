@@ -2,7 +2,9 @@
 # Runs the platform locally on embedded defaults: one gateway (single-node cluster, SQLite under
 # .data/) and three demo healthcare units with seeded patients. Ctrl-C stops everything.
 #   ./run-local.sh            run until Ctrl-C
-#   ./run-local.sh --check    start, read one patient's appointments through the gateway, stop
+#   ./run-local.sh --check    start, check what the banner promises (patient and partner reads, /docs, hgw), stop
+# The demo partner `acme-scheduling` is granted appointments.read/write on unit-1 (README's partner example);
+# /docs (Scalar) is served by Gateway:ServeApiReference; an admin token is kept in $DATA_DIR/admin.jwt (git-ignored).
 # Environment: GATEWAY_PORT (5080), UNITS (3), PATIENTS per unit (25), DATA_DIR (.data)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,7 +33,13 @@ stop_all() {
 trap stop_all EXIT INT TERM
 
 echo "Starting the gateway on $URL (log: $DATA/logs/gateway.log)..."
-"${GATEWAY[@]}" --urls "$URL" --Gateway:DataDirectory "$DATA/gateway" --Auth:AllowDevKey true >"$DATA/logs/gateway.log" 2>&1 &
+DEMO_SETTINGS=(
+  --Gateway:ServeApiReference true
+  --Partners:acme-scheduling:Scopes:0 appointments.read --Partners:acme-scheduling:Scopes:1 appointments.write
+  --Partners:acme-scheduling:Units:0 unit-1
+)
+"${GATEWAY[@]}" --urls "$URL" --Gateway:DataDirectory "$DATA/gateway" --Auth:AllowDevKey true "${DEMO_SETTINGS[@]}" \
+  >"$DATA/logs/gateway.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do
   curl -fs "$URL/healthz/ready" >/dev/null 2>&1 && break
@@ -63,24 +71,59 @@ for _ in $(seq 1 120); do
 done
 [[ "${STATUS:-}" == "200" ]] || { echo "no routed read succeeded (last status ${STATUS:-none}); see $DATA/logs"; exit 1; }
 
+# Kept in the (git-ignored) data dir, readable by this user only: the dashboard and hgw sign in with it.
+ADMIN_TOKEN_FILE="$DATA/admin.jwt"
+(umask 077; mint --role admin --sub ops --lifetime 12:00:00 >"$ADMIN_TOKEN_FILE")
+GATEWAY_DLL="src/Gateway/bin/Release/net10.0/HealthGateway.Gateway.dll"
+HGW_DLL="src/Ops/bin/Release/net10.0/hgw.dll"
+
 cat <<INFO
 
 The platform is up: gateway $URL, units unit-1..unit-$UNITS, logs in $DATA/logs.
 
-Mint a token for any role (patient, unit, partner, admin):
-  dotnet src/Gateway/bin/Release/net10.0/HealthGateway.Gateway.dll mint-token --Gateway:DataDirectory $DATA/gateway --role patient --sub $PATIENT
-
-List a unit's seeded patient ids:
-  dotnet src/UnitNode/bin/Release/net10.0/HealthGateway.UnitNode.dll list-patients --Unit:Id unit-2 --Unit:DataDirectory $DATA/units
-
 Read patient $PATIENT's appointments through the gateway (token valid 12 h):
   curl -s -H "Authorization: Bearer $TOKEN" $URL/api/v1/patients/$PATIENT/appointments
+Also: .../invoices, .../records.
 
-Also: .../invoices, .../records. Health: $URL/healthz/ready
+Follow that patient's live events (Ctrl-C to stop):
+  curl -N -H "Accept: text/event-stream" -H "Authorization: Bearer $TOKEN" $URL/api/v1/patients/$PATIENT/events
+
+As the demo partner acme-scheduling (granted appointments.read/write on unit-1):
+  TOKEN=\$(dotnet $GATEWAY_DLL mint-token --Gateway:DataDirectory $DATA/gateway --role partner --sub acme-scheduling --scope "appointments.read appointments.write")
+  curl -s -H "Authorization: Bearer \$TOKEN" $URL/api/v1/patients/$PATIENT/appointments
+
+Dashboard:      $URL/ops  (sign in with the admin token in $ADMIN_TOKEN_FILE, valid 12 h)
+Ops CLI (hgw):  dotnet $HGW_DLL units list --gateway $URL --token-file $ADMIN_TOKEN_FILE
+API reference:  $URL/docs  (OpenAPI: $URL/openapi/v1.json)
+Health:         $URL/healthz/ready
+
+Mint a token for any role (patient, unit, partner, admin):
+  dotnet $GATEWAY_DLL mint-token --Gateway:DataDirectory $DATA/gateway --role patient --sub $PATIENT
+List a unit's seeded patient ids:
+  dotnet src/UnitNode/bin/Release/net10.0/HealthGateway.UnitNode.dll list-patients --Unit:Id unit-2 --Unit:DataDirectory $DATA/units
 INFO
 
 if ((CHECK)); then
-  curl -fs -H "Authorization: Bearer $TOKEN" "$URL/api/v1/patients/$PATIENT/appointments" | head -c 400; echo
+  # Each promise of the banner, as a reader would paste it.
+  expect_200() { # what, then curl arguments
+    local what="$1"; shift
+    local status; status="$(curl -s -o /dev/null -w '%{http_code}' "$@")"
+    [[ "$status" == "200" ]] || { echo "check failed: $what answered $status"; exit 1; }
+    echo "ok: $what"
+  }
+  expect_200 "patient read" -H "Authorization: Bearer $TOKEN" "$URL/api/v1/patients/$PATIENT/appointments"
+  PARTNER_TOKEN="$(mint --role partner --sub acme-scheduling --scope "appointments.read appointments.write")"
+  expect_200 "partner read (acme-scheduling)" -H "Authorization: Bearer $PARTNER_TOKEN" "$URL/api/v1/patients/$PATIENT/appointments"
+  # The stream stays open: read until its ": open" comment, give up after 10 s.
+  { curl -sN --max-time 10 -H "Accept: text/event-stream" -H "Authorization: Bearer $TOKEN" \
+      "$URL/api/v1/patients/$PATIENT/events" || true; } | grep -m1 -q '^: open' || { echo "check failed: live events"; exit 1; }
+  echo "ok: live events"
+  expect_200 "/docs" -L "$URL/docs"  # Scalar redirects /docs to /docs/
+  expect_200 "/openapi/v1.json" "$URL/openapi/v1.json"
+  expect_200 "/ops (dashboard)" "$URL/ops"
+  expect_200 "ops API with $ADMIN_TOKEN_FILE" -H "Authorization: Bearer $(cat "$ADMIN_TOKEN_FILE")" "$URL/api/v1/ops/units"
+  dotnet "$HGW_DLL" units list --gateway "$URL" --token-file "$ADMIN_TOKEN_FILE" >/dev/null || { echo "check failed: hgw units list"; exit 1; }
+  echo "ok: hgw units list"
   echo "check passed"
   exit 0
 fi

@@ -22,7 +22,9 @@ public static class GatewayApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = beside the binaries: the shipped appsettings.json (quiet logging among others) applies
+        // wherever the gateway is started from, as for mint-token and schema (run-local starts it from the repo root).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
 
         builder.Services.AddOptions<GatewayOptions>()

@@ -111,6 +111,15 @@ public sealed class OpenApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await production.Http.GetAsync("/docs/")).StatusCode);
     }
 
+    [Fact]
+    public async Task Outside_development_the_interactive_reference_is_served_when_switched_on()
+    {
+        // What ./run-local.sh does: Production defaults otherwise, /docs for the demo.
+        await using var demo = await GatewayNode.StartAsync(_temp.Sub("demo"), settings: new Dictionary<string, string?> { ["Gateway:ServeApiReference"] = "true" });
+        Assert.Equal(HttpStatusCode.OK, (await demo.Http.GetAsync("/docs/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await demo.Http.GetAsync("/docs/scalar.js")).StatusCode);
+    }
+
     private static T Deserialize<T>(JsonObject operation, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
         var example = operation["requestBody"]?["content"]?["application/json"]?["example"]

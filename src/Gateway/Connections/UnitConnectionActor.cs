@@ -185,7 +185,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             _inboundDone = true;
             // The peer sent its close frame: finish the closing handshake with the same code.
             var status = _settings.Socket.CloseStatus is { } code ? (int)code : CloseCodes.Normal;
-            BeginClose(status, "closed by unit");
+            BeginClose(status, ClosedByUnit);
         });
         Receive<InboundFailed>(f =>
         {
@@ -375,7 +375,11 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         _closing = true;
         _closeCode = code;
         _closeReason = Truncate(reason);
-        _log.Info("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
+        // A unit closing politely is no failure: its session logs the detach, one line per detach.
+        if (code is CloseCodes.Normal or CloseCodes.GoingAway && reason == ClosedByUnit)
+            _log.Debug("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
+        else
+            _log.Info("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
         if (errorCode is not null) _socket.TrySend(new ErrorFrame(errorCode, errorMessage ?? reason));
         // Off the fast path first, then no more frames but those queued (the close frame follows them) and every waiting read hears "offline".
         _settings.LocalSockets.Unregister(_socket);
@@ -417,6 +421,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private static string FrameName(Frame frame) => frame.GetType().Name.ToLowerInvariant();
 
     private const string HandshakeTimer = "handshake";
+    private const string ClosedByUnit = "closed by unit";
     private const string AttachTimer = "attach";
     private const string AttachRetryTimer = "attach-retry";
     private const string SweepTimer = "sweep";

@@ -4,13 +4,15 @@ namespace HealthGateway.Gateway.Api.OpenApi;
 
 /// <summary>
 /// The OpenAPI description of the REST API (<c>/openapi/v1.json</c>, every environment: partners build against it)
-/// and the interactive Scalar reference at <c>/docs</c> (Development only).
+/// and the interactive Scalar reference at <c>/docs</c> (Development, or <c>Gateway:ServeApiReference=true</c>:
+/// the local demo serves it without running the whole host in Development).
 /// </summary>
 public static class GatewayOpenApi
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/{documentName}.json";
     public const string ReferencePath = "/docs";
+    public const string ServeReferenceSetting = "Gateway:ServeApiReference";
 
     public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
@@ -25,7 +27,7 @@ public static class GatewayOpenApi
     public static WebApplication MapGatewayApiDocs(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath).AllowAnonymous().ExcludeFromDescription();
-        if (app.Environment.IsDevelopment())
+        if (app.Configuration.GetValue<bool?>(ServeReferenceSetting) ?? app.Environment.IsDevelopment())
         {
             app.MapScalarApiReference(ReferencePath, scalar => scalar
                 .WithTitle("HealthGateway API")
