@@ -92,9 +92,11 @@ public sealed class RoutedReadTests : IAsyncLifetime
         var path = $"/api/v1/patients/{patientId}/appointments";
         Assert.Equal(HttpStatusCode.OK, (await ReadWhenRoutedAsync(path, token)).StatusCode);
 
-        // The patient registers at the other unit (which holds no appointments for them yet).
+        // The other unit registers the patient (it holds no appointments for them yet), the old one releases them to it:
+        // in this order the registration is first refused as a claim, and the release then completes the transfer.
         await to.Store.RegisterPatientAsync(patientId, "Transferred Patient");
-        await from.Store.DepartPatientAsync(patientId);
+        await Eventually.AssertAsync(() => { Assert.NotEmpty(to.Outbox.ListRefusals()); return Task.CompletedTask; });
+        await from.Store.ReleasePatientAsync(patientId, "unit-to");
 
         await Eventually.AssertAsync(async () =>
         {

@@ -47,7 +47,7 @@ public sealed class PatientDirectory : IDisposable
     {
         var verdicts = await _store.ApplyAsync(unitId, events, ct);
         foreach (var verdict in verdicts)
-            if (verdict.Accepted && verdict.Change.Kind is UnitEventKinds.PatientRegistered or UnitEventKinds.PatientDeparted)
+            if (verdict.Accepted && verdict.Change.Kind is UnitEventKinds.PatientRegistered or UnitEventKinds.PatientDeparted or UnitEventKinds.PatientReleased)
                 _cache.Remove(verdict.Change.PatientId);
         return verdicts;
     }

@@ -26,6 +26,7 @@ public sealed class PatientDirectoryStore
         {
             database.Create(new PatientDirectoryTable());
             database.Create(new PatientReleasesTable());
+            database.Create(new PatientClaimsTable());
         }
     }
 
@@ -96,6 +97,9 @@ public sealed class PatientDirectoryStore
                     if (toUnitId == unitId)
                         return UnitChangeVerdict.Refuse(change, EventRefusalCodes.InvalidPayload, "a unit cannot release a patient to itself");
                     await sql.ReleaseAsync(change.PatientId, toUnitId, ct);
+                    // The new unit registered first (its claim was refused then): the release completes the transfer now.
+                    if (await sql.HandOverToClaimantAsync(change.PatientId, toUnitId, ct))
+                        return UnitChangeVerdict.Accept(change) with { TransferredTo = toUnitId };
                     break;
                 case UnitEventKinds.PatientDeparted:
                     await sql.DepartAsync(change.PatientId, ct);
@@ -105,8 +109,13 @@ public sealed class PatientDirectoryStore
         }
 
         // Another unit's patient (or nobody's): only a registration after the owner's release takes it over.
-        if (change.Kind == UnitEventKinds.PatientRegistered && owner is not null && await sql.TakeOverAsync(change.PatientId, owner, ct))
-            return UnitChangeVerdict.Accept(change, transferredFrom: owner);
+        if (change.Kind == UnitEventKinds.PatientRegistered && owner is not null)
+        {
+            if (await sql.TakeOverAsync(change.PatientId, owner, ct)) return UnitChangeVerdict.Accept(change, transferredFrom: owner);
+            await sql.ClaimAsync(change.PatientId, ct);
+            return UnitChangeVerdict.Refuse(change, EventRefusalCodes.NotOwner,
+                "the patient is registered at another unit; kept as a claim: it takes effect if that unit releases the patient to this one", owner);
+        }
         return UnitChangeVerdict.Refuse(change, EventRefusalCodes.NotOwner,
             owner is null ? "the patient is not registered at this unit" : "the patient is registered at another unit", owner);
     }
@@ -159,7 +168,34 @@ public sealed class PatientDirectoryStore
         public async Task DepartAsync(string patientId, CancellationToken ct)
         {
             await ExecuteAsync("DELETE FROM patient_directory WHERE patient_id = @p AND unit_id = @u", patientId, null, ct);
+            await ForgetMovesAsync(patientId, ct);
+        }
+
+        /// <summary>This unit's registration of another unit's patient, remembered in case the owner releases them here.</summary>
+        public async Task ClaimAsync(string patientId, CancellationToken ct) =>
+            await ExecuteAsync("""
+                INSERT INTO patient_claims (patient_id, unit_id, claimed_at) VALUES (@p, @u, @t)
+                ON CONFLICT (patient_id, unit_id) DO UPDATE SET claimed_at = excluded.claimed_at
+                """, patientId, null, ct);
+
+        /// <summary>This unit (the owner) releases the patient to <paramref name="claimant"/>, which has claimed them: it owns them now.</summary>
+        public async Task<bool> HandOverToClaimantAsync(string patientId, string claimant, CancellationToken ct)
+        {
+            var moved = await ExecuteAsync("""
+                UPDATE patient_directory SET unit_id = @o, registered_at = @t
+                WHERE patient_id = @p AND unit_id = @u AND EXISTS (
+                    SELECT 1 FROM patient_claims c WHERE c.patient_id = @p AND c.unit_id = @o)
+                """, patientId, claimant, ct);
+            if (moved == 0) return false;
+            await ForgetMovesAsync(patientId, ct);
+            return true;
+        }
+
+        /// <summary>Open releases and claims end with any change of owner (or departure).</summary>
+        private async Task ForgetMovesAsync(string patientId, CancellationToken ct)
+        {
             await ExecuteAsync("DELETE FROM patient_releases WHERE patient_id = @p", patientId, null, ct);
+            await ExecuteAsync("DELETE FROM patient_claims WHERE patient_id = @p", patientId, null, ct);
         }
 
         /// <summary>Takes the patient over from <paramref name="owner"/> if, and only if, it released them to this unit.</summary>
@@ -172,14 +208,14 @@ public sealed class PatientDirectoryStore
                     SELECT 1 FROM patient_releases r WHERE r.patient_id = @p AND r.from_unit_id = @o AND r.to_unit_id = @u)
                 """, patientId, owner, ct);
             if (moved == 0) return false;
-            await ExecuteAsync("DELETE FROM patient_releases WHERE patient_id = @p", patientId, null, ct);
+            await ForgetMovesAsync(patientId, ct);
             return true;
         }
 
         public async Task AssignAsync(string patientId, CancellationToken ct)
         {
             await ExecuteAsync("UPDATE patient_directory SET unit_id = @u, registered_at = @t WHERE patient_id = @p", patientId, null, ct);
-            await ExecuteAsync("DELETE FROM patient_releases WHERE patient_id = @p", patientId, null, ct);
+            await ForgetMovesAsync(patientId, ct);
         }
 
         private async Task<int> ExecuteAsync(string sql, string patientId, string? otherUnitId, CancellationToken ct) =>

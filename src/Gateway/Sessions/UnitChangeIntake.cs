@@ -33,6 +33,7 @@ public sealed class UnitChangeIntake(PatientDirectory directory, AuditLog? audit
             { Accepted: false } => (verdict.RefusalCode == Protocol.Frames.EventRefusalCodes.NotOwner ? 403 : 422,
                 $"refused ({verdict.RefusalCode}): {verdict.Reason}" + (verdict.HeldBy is { } held ? $"; patient held by {held}" : "")),
             { TransferredFrom: { } from } => (200, $"took the patient over from {from}, which had released them"),
+            { TransferredTo: { } to } => (200, $"released the patient to {to}, which had claimed them: transferred"),
             _ when change.Kind == UnitEventKinds.PatientReleased => (200, "released the patient: " + (change.PayloadJson ?? "")),
             _ => (0, null),
         };

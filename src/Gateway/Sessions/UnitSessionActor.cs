@@ -551,6 +551,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         }
         else if (verdict.TransferredFrom is { } from)
             _opsIndex.Publish(OpsEventTypes.PatientTransferred, _unitId, _connection, $"took a patient over from {from} (released to {_unitId})");
+        else if (verdict.TransferredTo is { } to)
+            _opsIndex.Publish(OpsEventTypes.PatientTransferred, _unitId, _connection, $"released a patient to {to}, which had claimed them");
         else if (change.Kind == Protocol.UnitEventKinds.PatientReleased)
             _opsIndex.Publish(OpsEventTypes.PatientReleased, _unitId, _connection, $"released a patient: {change.PayloadJson}");
     }

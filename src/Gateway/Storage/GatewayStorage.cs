@@ -9,7 +9,7 @@ public static class GatewayStorage
     /// Every table the gateway owns besides Akka's. SQLite creates them at start, <c>schema apply</c>
     /// creates them on PostgreSQL. A new store adds its <see cref="IGatewayTable"/> here.
     /// </summary>
-    public static IReadOnlyList<IGatewayTable> Tables { get; } = [new PatientDirectoryTable(), new PatientReleasesTable(), new Audit.AuditLogTable()];
+    public static IReadOnlyList<IGatewayTable> Tables { get; } = [new PatientDirectoryTable(), new PatientReleasesTable(), new PatientClaimsTable(), new Audit.AuditLogTable()];
 
     /// <summary>
     /// Registers the database chosen by <c>Gateway:Storage:Provider</c> and the gateway's tables.

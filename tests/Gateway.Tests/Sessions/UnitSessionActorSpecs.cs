@@ -296,6 +296,27 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
         Assert.Equal("unit-b", await _directory.FindUnitAsync("p-moving", default));
     }
 
+    [Fact]
+    public async Task A_registration_that_arrives_before_the_owners_release_takes_effect_when_the_release_comes()
+    {
+        var (unitA, a, epochA) = Attached("unit-a");
+        var (unitB, b, epochB) = Attached("unit-b");
+        var (unitC, c, epochC) = Attached("unit-c");
+        unitA.Tell(new AcceptUnitChanges("unit-a", epochA, [Registered(1, "p-early")]), a.Ref);
+        a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+
+        // The new unit is quicker than the old one: refused, but kept as a claim. Another unit's claim changes nothing.
+        unitB.Tell(new AcceptUnitChanges("unit-b", epochB, [Registered(1, "p-early")]), b.Ref);
+        Assert.Equal(EventRefusalCodes.NotOwner, b.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused!.Single().Code);
+        unitC.Tell(new AcceptUnitChanges("unit-c", epochC, [Registered(1, "p-early")]), c.Ref);
+        c.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5));
+        Assert.Equal("unit-a", await _directory.FindUnitAsync("p-early", default));
+
+        unitA.Tell(new AcceptUnitChanges("unit-a", epochA, [Change(2, UnitEventKinds.PatientReleased, "p-early", """{"toUnitId":"unit-b"}""")]), a.Ref);
+        Assert.Null(a.ExpectMsg<ChangesAcknowledged>(TimeSpan.FromSeconds(5)).Refused);
+        Assert.Equal("unit-b", await _directory.FindUnitAsync("p-early", default));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("""{"name":"Ada"}""")]

@@ -30,14 +30,14 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     public async Task Schema_apply_creates_every_table_once_and_a_second_run_changes_nothing()
     {
         Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
-        const string tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('journal', 'snapshot', 'tags', 'patient_directory', 'patient_releases', 'audit_log')";
-        Assert.Equal(6, await _database.CountAsync(tables));
+        const string tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('journal', 'snapshot', 'tags', 'patient_directory', 'patient_releases', 'patient_claims', 'audit_log')";
+        Assert.Equal(7, await _database.CountAsync(tables));
 
         var store = new PatientDirectoryStore(new PostgreSqlDatabase(_database.ConnectionString));
         await store.ApplyAsync("unit-1", [Registered("p-1", 1000)], CancellationToken.None);
 
         Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
-        Assert.Equal(6, await _database.CountAsync(tables));
+        Assert.Equal(7, await _database.CountAsync(tables));
         Assert.Equal("unit-1", await store.FindUnitAsync("p-1", CancellationToken.None)); // data kept
         Assert.Equal(1, await _database.CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'journal' AND indexname = '{JournalIndex.Name}'"));
     }
@@ -63,18 +63,24 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
         Assert.Equal("unit-a", claim.Single().HeldBy);
         Assert.Equal("unit-a", await store.FindUnitAsync("p-1", CancellationToken.None));
 
+        // unit-b's refused registration is kept as a claim: the owner's release to unit-b completes the move at once.
         var release = await store.ApplyAsync("unit-a", [Released("p-1", "unit-b")], CancellationToken.None);
-        Assert.True(release.Single().Accepted);
-        var takeover = await store.ApplyAsync("unit-b", [Registered("p-1", 2000)], CancellationToken.None);
-        Assert.Equal("unit-a", takeover.Single().TransferredFrom);
+        Assert.Equal("unit-b", release.Single().TransferredTo);
         Assert.Equal("unit-b", await store.FindUnitAsync("p-1", CancellationToken.None));
+
+        // The usual order, release first and registration after, on p-2 to unit-c.
+        Assert.True((await store.ApplyAsync("unit-a", [Released("p-2", "unit-c")], CancellationToken.None)).Single().Accepted);
+        Assert.Equal("unit-a", await store.FindUnitAsync("p-2", CancellationToken.None));
+        var takeover = await store.ApplyAsync("unit-c", [Registered("p-2", 2000)], CancellationToken.None);
+        Assert.Equal("unit-a", takeover.Single().TransferredFrom);
+        Assert.Equal("unit-c", await store.FindUnitAsync("p-2", CancellationToken.None));
 
         // The old owner's news about the patient is now refused and changes nothing.
         var late = await store.ApplyAsync("unit-a", [Registered("p-1", 1500), Departed("p-1", 1500)], CancellationToken.None);
         Assert.All(late, v => Assert.Equal(EventRefusalCodes.NotOwner, v.RefusalCode));
         Assert.Equal("unit-b", await store.FindUnitAsync("p-1", CancellationToken.None));
 
-        await store.ApplyAsync("unit-a", [Departed("p-2", 3000)], CancellationToken.None);
+        await store.ApplyAsync("unit-c", [Departed("p-2", 3000)], CancellationToken.None);
         Assert.Null(await store.FindUnitAsync("p-2", CancellationToken.None));
     }
 
