@@ -1,11 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Akka.Cluster;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.Protocol;
-using HealthGateway.Protocol.Codec;
-using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;
 
 namespace HealthGateway.Integration.Tests;
@@ -14,41 +11,19 @@ namespace HealthGateway.Integration.Tests;
 /// docs/protocol.md, section 6, on the session path: the caller's node holds no socket for the unit, so the read
 /// and the unit's answer cross the cluster. The HTTP answer must be the same as on the unit's own node.
 /// </summary>
-public sealed class ReplyStatusAcrossNodesTests : IAsyncLifetime
+public sealed class ReplyStatusAcrossNodesTests(TwoGatewayCluster cluster) : IClassFixture<TwoGatewayCluster>
 {
-    private readonly TempDirectory _temp = new();
-    private GatewayNode _nodeA = null!;
-    private GatewayNode _nodeB = null!;
-
-    public async Task InitializeAsync()
-    {
-        var portA = FreePort.Next();
-        _nodeA = await GatewayNode.StartAsync(_temp.Sub("gw"), clusterPort: portA, seedPorts: [portA]);
-        _nodeB = await GatewayNode.StartAsync(_temp.Sub("gw"), seedPorts: [portA]);
-        await Eventually.AssertAsync(() =>
-        {
-            foreach (var node in new[] { _nodeA, _nodeB })
-                Assert.Equal(2, Cluster.Get(node.ActorSystem).State.Members.Count(m => m.Status == MemberStatus.Up));
-            return Task.CompletedTask;
-        }, TimeSpan.FromSeconds(60));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _nodeB.DisposeAsync();
-        await _nodeA.DisposeAsync();
-        _temp.Dispose();
-    }
+    private GatewayNode NodeA => cluster.NodeA;
+    private GatewayNode NodeB => cluster.NodeB;
 
     /// <summary>A raw unit on node A holding one patient; the read is asked on node B and has reached the unit.</summary>
     private async Task<(RawUnitClient Unit, Request Request, Task<HttpResponseMessage> Response)> ReadThroughNodeBAsync(string unitId, string patientId)
     {
-        var (unit, _) = await RawUnitClient.AttachAsync(_nodeA.WebSocketBase, _nodeA.UnitToken(unitId), unitId);
-        await unit.SendAsync(new EventBatch([new UnitEvent(1, $"ev-{patientId}", UnitEventKinds.PatientRegistered, patientId, DateTimeOffset.UtcNow,
-            FrameCodec.ToElement(new PatientRegistered("Ada L."), ProtocolJsonContext.Default.PatientRegistered))]));
+        var (unit, _) = await RawUnitClient.AttachAsync(NodeA.WebSocketBase, NodeA.UnitToken(unitId), unitId);
+        await unit.SendAsync(new EventBatch([TestEvents.Registered(1, patientId)]));
         Assert.Equal(1, Assert.IsType<Ack>(await unit.ReceiveAsync()).UpToSeq);
 
-        var response = _nodeB.GetAsync($"/api/v1/patients/{patientId}/records", _nodeB.PatientToken(patientId));
+        var response = NodeB.GetAsync($"/api/v1/patients/{patientId}/records", NodeB.PatientToken(patientId));
         var request = Assert.IsType<Request>(await unit.ReceiveAsync());
         return (unit, request, response);
     }

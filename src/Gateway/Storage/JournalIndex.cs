@@ -38,6 +38,7 @@ public sealed class JournalIndexService(IGatewayDatabase database, ILogger<Journ
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!database.CreatesSchemaOnStart) return; // PostgreSQL: `schema apply` created it
+        var delay = TimeSpan.FromMilliseconds(250);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -48,7 +49,9 @@ public sealed class JournalIndexService(IGatewayDatabase database, ILogger<Journ
             {
                 logger.LogWarning("journal index not created yet ({Reason}); retrying", e.Message);
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken);
+            await Task.Delay(delay, stoppingToken);
+            // Quick while the gateway starts; a gateway whose journal is never touched is not polled four times a second forever.
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
 }

@@ -18,6 +18,25 @@ public sealed class UnitSessionStateTests
     }
 
     [Fact]
+    public void Refusals_are_kept_up_to_the_retention_newest_first_kept_and_survive_a_snapshot()
+    {
+        var state = new UnitSessionState();
+        var total = UnitSessionState.RefusalRetention + 100;
+        for (long seq = 1; seq <= total; seq++)
+            state.Apply(new UnitChangesAccepted(seq, 1, DateTimeOffset.UtcNow, [new RefusedChange(seq, $"e{seq}", "not_owner", "r")]));
+
+        var kept = state.RefusalsBetween(1, total);
+        Assert.Equal(UnitSessionState.RefusalRetention, kept.Count);
+        Assert.Equal(101, kept[0].Seq); // the oldest went first
+        Assert.Empty(state.RefusalsBetween(1, 100));
+
+        var restored = new UnitSessionState();
+        restored.Apply(state.ToSnapshot());
+        restored.Apply(new UnitChangesAccepted(total, 1, DateTimeOffset.UtcNow, [kept[^1]])); // replayed after the snapshot: not twice
+        Assert.Equal(kept, restored.RefusalsBetween(1, total));
+    }
+
+    [Fact]
     public void Unseen_drops_changes_already_accepted()
     {
         var state = new UnitSessionState();
