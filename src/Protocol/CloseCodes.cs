@@ -14,6 +14,9 @@ public static class CloseCodes
     public const int FrameTooLarge = 1009;
     public const int InternalError = 1011;
 
+    /// <summary>RFC 6455 registry "Try Again Later": the gateway is admitting attaches more slowly than they arrive.</summary>
+    public const int TryAgainLater = 1013;
+
     /// <summary>A newer connection for the same unit took over this session.</summary>
     public const int Superseded = 4000;
 

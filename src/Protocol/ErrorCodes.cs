@@ -43,4 +43,10 @@ public static class ErrorCodes
 
     /// <summary>4005: the token the connection was opened with expired.</summary>
     public const string TokenExpired = "token_expired";
+
+    /// <summary>1013: the gateway admits attaches at the rate it can serve; come back after <c>retryAfterMs</c>.</summary>
+    public const string TryLater = "try_later";
+
+    /// <summary>1001: the gateway node is stopping (graceful shutdown or leaving the cluster); come back after <c>retryAfterMs</c>, preferably elsewhere.</summary>
+    public const string GoingAway = "going_away";
 }
