@@ -5,11 +5,13 @@
 #   ./run-local.sh --check    start, check what the banner promises (patient and partner reads, /docs, hgw), stop
 # The demo partner `acme-scheduling` is granted appointments.read/write on unit-1 (README's partner example);
 # /docs (Scalar) is served by Gateway:ServeApiReference; an admin token is kept in $DATA_DIR/admin.jwt (git-ignored).
-# Environment: GATEWAY_PORT (5080), UNITS (3), PATIENTS per unit (25), DATA_DIR (.data)
+# Environment: GATEWAY_PORT (5080), UNITS (3), PATIENTS per unit (25), DATA_DIR (.data);
+# NO_BUILD=1 and CONFIG=Debug|Release (default Release) run binaries built already (the docs tests do).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 CHECK=0; [[ "${1:-}" == "--check" ]] && CHECK=1
+CONFIG="${CONFIG:-Release}"
 PORT="${GATEWAY_PORT:-5080}"
 UNITS="${UNITS:-3}"
 PATIENTS="${PATIENTS:-25}"
@@ -17,10 +19,12 @@ DATA="${DATA_DIR:-.data}"
 URL="http://127.0.0.1:${PORT}"
 mkdir -p "$DATA/logs"
 
-echo "Building (Release)..."
-dotnet build Akka.sln -c Release -v quiet -nologo -clp:ErrorsOnly
-GATEWAY=(dotnet src/Gateway/bin/Release/net10.0/HealthGateway.Gateway.dll)
-UNIT=(dotnet src/UnitNode/bin/Release/net10.0/HealthGateway.UnitNode.dll)
+if [[ "${NO_BUILD:-0}" != 1 ]]; then
+  echo "Building ($CONFIG)..."
+  dotnet build Akka.sln -c "$CONFIG" -v quiet -nologo -clp:ErrorsOnly
+fi
+GATEWAY=(dotnet "src/Gateway/bin/$CONFIG/net10.0/HealthGateway.Gateway.dll")
+UNIT=(dotnet "src/UnitNode/bin/$CONFIG/net10.0/HealthGateway.UnitNode.dll")
 
 pids=()
 stop_all() {
@@ -74,8 +78,8 @@ done
 # Kept in the (git-ignored) data dir, readable by this user only: the dashboard and hgw sign in with it.
 ADMIN_TOKEN_FILE="$DATA/admin.jwt"
 (umask 077; mint --role admin --sub ops --lifetime 12:00:00 >"$ADMIN_TOKEN_FILE")
-GATEWAY_DLL="src/Gateway/bin/Release/net10.0/HealthGateway.Gateway.dll"
-HGW_DLL="src/Ops/bin/Release/net10.0/hgw.dll"
+GATEWAY_DLL="src/Gateway/bin/$CONFIG/net10.0/HealthGateway.Gateway.dll"
+HGW_DLL="src/Ops/bin/$CONFIG/net10.0/hgw.dll"
 
 cat <<INFO
 
@@ -100,7 +104,7 @@ Health:         $URL/healthz/ready
 Mint a token for any role (patient, unit, partner, admin):
   dotnet $GATEWAY_DLL mint-token --Gateway:DataDirectory $DATA/gateway --role patient --sub $PATIENT
 List a unit's seeded patient ids:
-  dotnet src/UnitNode/bin/Release/net10.0/HealthGateway.UnitNode.dll list-patients --Unit:Id unit-2 --Unit:DataDirectory $DATA/units
+  dotnet src/UnitNode/bin/$CONFIG/net10.0/HealthGateway.UnitNode.dll list-patients --Unit:Id unit-2 --Unit:DataDirectory $DATA/units
 INFO
 
 if ((CHECK)); then

@@ -15,9 +15,11 @@ command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey"; exit 2;
 command -v sqlite3 >/dev/null || SQLITE=none
 DATA="$(mktemp -d)"; PORT=5493; URL="http://127.0.0.1:${PORT}"
 
-dotnet build Akka.sln -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null
-GW=(dotnet src/Gateway/bin/Release/net10.0/HealthGateway.Gateway.dll)
-UNIT=(dotnet src/UnitNode/bin/Release/net10.0/HealthGateway.UnitNode.dll)
+# CONFIG=Debug NO_BUILD=1 reuse the test build (CI checks that the script works; figures need Release).
+CONFIG="${CONFIG:-Release}"
+[[ "${NO_BUILD:-0}" == 1 ]] || dotnet build Akka.sln -c "$CONFIG" -v quiet -nologo -clp:ErrorsOnly >/dev/null
+GW=(dotnet "src/Gateway/bin/$CONFIG/net10.0/HealthGateway.Gateway.dll")
+UNIT=(dotnet "src/UnitNode/bin/$CONFIG/net10.0/HealthGateway.UnitNode.dll")
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
