@@ -3,7 +3,7 @@
 #   ./run-tests.sh [extra dotnet test arguments]     everything (unit, actor, real sockets, Chromium, PostgreSQL cluster)
 #   ./run-tests.sh --fast [extra arguments]          the contributor's loop: protocol, actor and unit-store tests only;
 #                                                   no browser, no PostgreSQL, no root needed
-# Needs root for apt (Chromium for the dashboard's browser tests, PostgreSQL for the cluster tests);
+# Needs root for apt (Chromium for the dashboard's browser tests, jq for the docs' examples, PostgreSQL for the cluster tests);
 # both are skipped when already present. HGW_TEST_POSTGRES may point at another server instead.
 # Each test is printed as it finishes (unless you pass your own --logger). A PostgreSQL this script started
 # is stopped again when it ends.
@@ -24,8 +24,11 @@ if $fast; then
   exit "$status"
 fi
 
-if ! command -v chromium >/dev/null && [[ -z "${CHROMIUM_PATH:-}" ]]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+missing=()
+command -v chromium >/dev/null || [[ -n "${CHROMIUM_PATH:-}" ]] || missing+=(chromium)
+command -v jq >/dev/null || missing+=(jq)  # the docs' examples use it (DocumentedCommandTests pastes them)
+if ((${#missing[@]})); then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 if [[ -z "${HGW_TEST_POSTGRES:-}" ]]; then
   was_running=$(command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | awk '$4 == "online"' | wc -l || echo 0)

@@ -52,10 +52,12 @@ public sealed partial class DocumentedCommandTests(LocalDemo demo, ITestOutputHe
     {
         var blocks = ShellBlock.Read(document, await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, document)));
         var runnable = blocks.Where(b => b.NotRunReason is null).ToList();
+        Assert.All(runnable.Where(b => b.IsTranscript), b => Assert.True(b.ExpectedExit is not null, $"{b}: a transcript ends with its (exit N), or is marked not run"));
         if (runnable.Count == 0) return;
 
         var script = new StringBuilder("""
             set -euo pipefail
+            shopt -s expand_aliases   # as in an interactive shell: transcripts use the docs' `alias hgw=...`
             # Every HTTP call reports its status on stderr, tagged with the block it belongs to; streams (-N) end after 5 s.
             curl() {
               local limit=30 code=0 arg
@@ -67,7 +69,11 @@ public sealed partial class DocumentedCommandTests(LocalDemo demo, ITestOutputHe
 
             """);
         for (var i = 0; i < runnable.Count; i++)
-            script.Append($"BLOCK={i}\necho \"@@block {runnable[i]}\" >&2\n").Append(WithPort(runnable[i].Text)).Append('\n');
+        {
+            script.Append($"BLOCK={i}\necho \"@@block {runnable[i]}\" >&2\n");
+            if (!runnable[i].IsTranscript) script.Append(WithPort(runnable[i].Text)).Append('\n');
+            else script.Append($"set +e\n{WithPort(runnable[i].Text)}\necho \"@@exit $BLOCK $?\" >&2\nset -e\n");
+        }
         script.Append("echo '@@done' >&2\n");
 
         var (exitCode, stdout, stderr) = await BashAsync(script.ToString());
@@ -76,9 +82,18 @@ public sealed partial class DocumentedCommandTests(LocalDemo demo, ITestOutputHe
         var lastBlock = StartedBlock().Matches(stderr).LastOrDefault()?.Groups[1].Value ?? "(none)";
         Assert.True(exitCode == 0 && stderr.Contains("@@done"), $"{document}: the commands failed (exit {exitCode}) in block {lastBlock}; output above");
 
+        var exits = ExitReport().Matches(stderr).ToDictionary(m => int.Parse(m.Groups[1].Value), m => int.Parse(m.Groups[2].Value));
+        for (var i = 0; i < runnable.Count; i++)
+        {
+            if (runnable[i].ExpectedExit is not { } expectedExit) continue;
+            Assert.True(exits.TryGetValue(i, out var exit), $"{runnable[i]}: did not run");
+            Assert.True(exit == expectedExit, $"{runnable[i]}: `{runnable[i].Text}` documented (exit {expectedExit}), exited {exit}");
+        }
+
         var statuses = StatusReport().Matches(stderr).Select(m => (Block: int.Parse(m.Groups[1].Value), Status: int.Parse(m.Groups[2].Value))).ToList();
         for (var i = 0; i < runnable.Count; i++)
         {
+            if (runnable[i].IsTranscript) continue; // a transcript's answer is its exit code
             var ofBlock = statuses.Where(s => s.Block == i).Select(s => s.Status).ToList();
             var expectedLast = runnable[i].ExpectedStatus;
             if (expectedLast is not null)
@@ -116,6 +131,9 @@ public sealed partial class DocumentedCommandTests(LocalDemo demo, ITestOutputHe
 
     [GeneratedRegex(@"^@@block (\S+)$", RegexOptions.Multiline)]
     private static partial Regex StartedBlock();
+
+    [GeneratedRegex(@"^@@exit (\d+) (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex ExitReport();
 
     [GeneratedRegex(@"^@@status (\d+) (\d{3})$", RegexOptions.Multiline)]
     private static partial Regex StatusReport();
