@@ -88,6 +88,10 @@ public sealed class PatientPushTests : IAsyncLifetime
         Assert.Equal(appointmentId, change.GetProperty("payload").GetProperty("id").GetString());
         Assert.Equal(events.Select(Seq).Order(), events.Select(Seq)); // numbered in order
         Assert.All(events, e => Assert.True(e.TryGetProperty("at", out _)));
+
+        // docs/push.md: the operation "exactly as GET /api/v1/operations/{id} returns it" (nulls, escaping and all).
+        var get = await _gateway.GetAsync($"/api/v1/operations/{operationId}", token);
+        Assert.Equal(await get.Content.ReadAsStringAsync(), statuses[^1].GetProperty("data").GetRawText());
     }
 
     [Theory]

@@ -11,7 +11,7 @@ public static class PatientNotifications
     /// <summary>An operation's new state; <c>data</c> has the same shape as GET /api/v1/operations/{id}.</summary>
     public static Publish OperationStatus(UnitSessionReplies.OperationState state, DateTimeOffset now) =>
         new(state.PatientId, PatientEventTypes.OperationStatus, state.SettledAt ?? now,
-            JsonSerializer.Serialize(OperationView.From(state), GatewayApiJsonContext.Default.OperationView));
+            JsonSerializer.Serialize(OperationView.From(state), ApiJson.Context.OperationView));
 
     /// <summary>A unit-reported change the patient's app shows, or null for kinds it does not (e.g. registrations).</summary>
     public static Publish? UnitChange(UnitChange change)
@@ -25,7 +25,7 @@ public static class PatientNotifications
             payload = doc.RootElement.Clone();
         }
         var data = new UnitChangeData(change.Kind, change.EventId, change.OccurredAt, payload);
-        return new Publish(change.PatientId, type, change.OccurredAt, JsonSerializer.Serialize(data, GatewayApiJsonContext.Default.UnitChangeData));
+        return new Publish(change.PatientId, type, change.OccurredAt, JsonSerializer.Serialize(data, ApiJson.Context.UnitChangeData));
     }
 
     private static string? TypeOf(string kind) =>

@@ -51,6 +51,6 @@ public static class PatientApiExamples
         using var result = JsonDocument.Parse(resultJson);
         return ApiExample.Node(new OperationView("9b2f0c4e1d7a4c1f8e3b5a6d7c8e9f01.unit-1", OperationStatus.Applied, operation, Patient,
             Monday.AddDays(-10), Monday.AddDays(-3), Monday.AddDays(-10).AddSeconds(1), result.RootElement.Clone(), null),
-            GatewayApiJsonContext.Default.OperationView);
+            ApiJson.Context.OperationView);
     }
 }
