@@ -173,7 +173,11 @@ public sealed class FaultTests(ITestOutputHelper output) : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// Fault tests run one at a time (each starts and kills several processes), but beside the other collections:
+/// they mostly wait on processes and sockets.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class FaultCollection
 {
     public const string Name = "fault tests (real processes)";

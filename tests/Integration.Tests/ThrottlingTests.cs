@@ -13,11 +13,12 @@ public sealed class ThrottlingTests : IAsyncLifetime
     public async Task InitializeAsync() =>
         _gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), settings: new Dictionary<string, string?>
         {
-            ["RateLimits:PerCallerPerSecond"] = "5",
+            // Slow refills: a flood is throttled however slowly a loaded machine sends it.
+            ["RateLimits:PerCallerPerSecond"] = "1",
             ["RateLimits:PerCallerBurst"] = "5",
             ["RateLimits:WritesPerUnitPerSecond"] = "1",
             ["RateLimits:WritesPerUnitBurst"] = "3",
-            ["RateLimits:PartnerPerSecond"] = "10",
+            ["RateLimits:PartnerPerSecond"] = "1",
             ["RateLimits:PartnerBurst"] = "10",
         }.Grant("acme", "appointments.read", "unit-thr"));
 

@@ -55,7 +55,8 @@ public sealed class UnitRestoreTests(ITestOutputHelper output) : IAsyncLifetime
     private static async Task<string> BookAsync(GatewayNode gateway, string patientId, int slot, HttpStatusCode expected, string? prefer = null)
     {
         var response = await gateway.SendAsync(HttpMethod.Post, $"/api/v1/patients/{patientId}/appointments", gateway.PatientToken(patientId),
-            WriteClient.Booking(Slot(slot)), prefer: prefer);
+            // Applied writes are waited for generously (201 within the wait; a loaded machine is slow, not wrong).
+            WriteClient.Booking(Slot(slot)), prefer: prefer ?? (expected == HttpStatusCode.Created ? "wait=30" : null));
         Assert.Equal(expected, response.StatusCode);
         return (await response.JsonAsync()).GetProperty("id").GetString()!;
     }

@@ -292,7 +292,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The tests that run a three-node cluster, one cluster at a time (nine gateway processes on two cores would test the
+/// machine, not the gateway), beside the other collections.
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class ClusterFaultCollection
 {
     public const string Name = "cluster fault tests (three gateway processes, PostgreSQL)";

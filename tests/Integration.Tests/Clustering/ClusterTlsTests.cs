@@ -9,7 +9,6 @@ namespace HealthGateway.Integration.Tests.Clustering;
 /// cluster through Akka.Remote's TLS transport (mutual authentication, chain validated: the processes
 /// trust the test certificate through SSL_CERT_FILE, as nodes trust a company CA).
 /// </summary>
-[Collection(ClusterFaultCollection.Name)]
 public sealed class ClusterTlsTests : IAsyncLifetime
 {
     private const string Password = "test-only";

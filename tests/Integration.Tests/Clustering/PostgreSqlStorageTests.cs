@@ -10,7 +10,6 @@ using HealthGateway.Protocol.Frames;
 namespace HealthGateway.Integration.Tests.Clustering;
 
 /// <summary>The gateway on PostgreSQL: the schema step, the patient directory, and the durable write path.</summary>
-[Collection(ClusterFaultCollection.Name)]
 public sealed class PostgreSqlStorageTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
