@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
 # Starts the scale-out topology as plain processes (what docker-compose.yml describes): three gateway
-# nodes in one Akka cluster on a shared PostgreSQL, and a few units spread over the nodes.
+# nodes in one Akka cluster on a shared PostgreSQL, and a few units spread over the nodes. Every unit knows all
+# three gateway addresses (its home node first) and fails over to the next when its node dies: kill 1 leaves no
+# unit offline for longer than the survivors take to down the dead node.
 #   scripts/cluster.sh start     build (Release), check PostgreSQL, apply the schema, start 3 gateways + units
 #   scripts/cluster.sh status    which processes run, each gateway's readiness
 #   scripts/cluster.sh stop      SIGTERM everything (units first; gateways leave the cluster one by one)
 #   scripts/cluster.sh kill N    kill -9 gateway N (1-3), to watch the others down it and carry on
 # PostgreSQL must be running (scripts/ci-postgres.sh installs and starts a local one). Environment:
 #   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (healthgateway) PGPASSWORD (healthgateway) PGDATABASE (healthgateway)
+#   or HGW_POSTGRES: a whole Npgsql connection string (e.g. "Host=db;Port=5432;Username=u;Password=p;Database=d"),
+#     used as given by the gateways; its Host/Port/Username/Password/Database also stand in for the PG* above
 #   UNITS (3) PATIENTS per unit (25) HTTP_BASE (5081: gateways on 5081-5083) REMOTE_BASE (4053: 4053-4055)
 #   CLUSTER_DIR (.data/cluster) NO_BUILD=1 to skip the build, CONFIG (Release) build configuration to run
 #   CLUSTER_TLS=1: Akka.Remote between the nodes over TLS with a certificate generated into CLUSTER_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# HGW_POSTGRES's parts become the PG* variables psql and pg_isready read (keys as Npgsql spells them, any case).
+if [[ -n "${HGW_POSTGRES:-}" ]]; then
+  IFS=';' read -ra parts <<<"$HGW_POSTGRES"
+  for part in "${parts[@]}"; do
+    key="$(echo "${part%%=*}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')"; value="${part#*=}"
+    case "$key" in
+      host|server) PGHOST="$value" ;;
+      port) PGPORT="$value" ;;
+      username|userid|user|uid) PGUSER="$value" ;;
+      password|pwd) PGPASSWORD="$value" ;;
+      database|db) PGDATABASE="$value" ;;
+    esac
+  done
+fi
 PGHOST="${PGHOST:-127.0.0.1}"; PGPORT="${PGPORT:-5432}"; PGUSER="${PGUSER:-healthgateway}"
 PGPASSWORD="${PGPASSWORD:-healthgateway}"; PGDATABASE="${PGDATABASE:-healthgateway}"
 export PGHOST PGPORT PGUSER PGPASSWORD
@@ -24,7 +42,7 @@ CONFIG="${CONFIG:-Release}"
 GATEWAY=(dotnet "src/Gateway/bin/$CONFIG/net10.0/HealthGateway.Gateway.dll")
 UNIT=(dotnet "src/UnitNode/bin/$CONFIG/net10.0/HealthGateway.UnitNode.dll")
 SCHEME="akka.tcp"; [[ "${CLUSTER_TLS:-0}" == "1" ]] && SCHEME="akka.ssl.tcp"
-CONNECTION="Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE"
+CONNECTION="${HGW_POSTGRES:-Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD;Database=$PGDATABASE}"
 STORAGE=(--Gateway:Storage:Provider PostgreSql --ConnectionStrings:Gateway "$CONNECTION")
 
 seeds() {
@@ -95,12 +113,15 @@ start() {
 
   mint() { "${GATEWAY[@]}" mint-token --Gateway:DataDirectory "$DIR/gateway" "$@"; }
   for u in $(seq 1 "$UNITS"); do
-    local port=$((HTTP_BASE + (u - 1) % 3))
-    Gateway__Url="ws://127.0.0.1:$port" Gateway__Token="$(mint --role unit --sub "unit-$u" --lifetime 1.00:00:00)" \
+    # Units spread over the nodes (unit N's home is gateway ((N-1) mod 3)+1), each knowing all three: home first,
+    # then the others, so a dead node's units fail over to the survivors.
+    local home=$(((u - 1) % 3)) urls="" k
+    for k in 0 1 2; do urls+="${urls:+;}ws://127.0.0.1:$((HTTP_BASE + (home + k) % 3))"; done
+    Gateway__Urls="$urls" Gateway__Token="$(mint --role unit --sub "unit-$u" --lifetime 1.00:00:00)" \
       "${UNIT[@]}" --Unit:Id "unit-$u" --Unit:DataDirectory "$DIR/units" --seed-patients "$PATIENTS" \
       >"$DIR/logs/unit-$u.log" 2>&1 &
     echo "unit-$u $!" >>"$PIDS"
-    echo "unit-$u -> gateway on port $port"
+    echo "unit-$u -> gateways $urls"
   done
   echo "Cluster up. Logs in $DIR/logs; 'scripts/cluster.sh stop' stops it."
 }

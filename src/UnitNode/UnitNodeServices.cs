@@ -23,11 +23,12 @@ public static class UnitNodeServices
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         // A single value (e.g. the environment variable Gateway__PinnedCertificateSha256) is not bound to the list
         // by the binder; silently ignoring a pin would turn pinning off, so "pin1;pin2" is read as a list too.
+        // The same for Gateway__Urls="wss://a;wss://b" (one variable is easier to hand a service than three).
         services.PostConfigure<GatewayOptions>(gateway =>
         {
-            var single = configuration.GetSection(GatewayOptions.SectionName)[nameof(GatewayOptions.PinnedCertificateSha256)];
-            if (!string.IsNullOrWhiteSpace(single))
-                gateway.PinnedCertificateSha256 = [.. gateway.PinnedCertificateSha256, .. single.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            var section = configuration.GetSection(GatewayOptions.SectionName);
+            gateway.PinnedCertificateSha256 = [.. gateway.PinnedCertificateSha256, .. SplitList(section[nameof(GatewayOptions.PinnedCertificateSha256)])];
+            gateway.Urls = [.. gateway.Urls, .. SplitList(section[nameof(GatewayOptions.Urls)])];
         });
 
         services.TryAddSingleton(TimeProvider.System);
@@ -53,6 +54,9 @@ public static class UnitNodeServices
         services.AddUnitNodeTelemetry(configuration);
         return services;
     }
+
+    private static string[] SplitList(string? single) =>
+        string.IsNullOrWhiteSpace(single) ? [] : single.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary><c>{DataDirectory}/{Id}.db</c>; a relative directory is under the content root (the service folder, not System32).</summary>
     public static string DatabasePath(UnitOptions unit, string contentRootPath) =>

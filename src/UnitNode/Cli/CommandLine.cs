@@ -13,10 +13,11 @@ internal sealed record CommandLine(CommandVerb Verb, int? Limit, string[] HostAr
     public const string Usage = """
         Usage:
           HealthGateway.UnitNode [--Unit:Id <id>] [--seed-patients <n>] [--Gateway:Url <url>] [--Gateway:Token <jwt>] ...
-              Runs the unit service (Windows Service / systemd aware).
+              Runs the unit service (Windows Service / systemd aware). Several gateway nodes:
+              --Gateway:Urls "<url>;<url>;..." (tried in order; the unit fails over to the next).
           HealthGateway.UnitNode list-patients [--limit <n>] [--Unit:Id <id>] [--Unit:DataDirectory <dir>] [--seed-patients <n>]
               Prints the unit's patient ids, one per line, and exits without connecting.
-        Any setting can also come from appsettings.json or environment variables (Unit__Id, Gateway__Url, ...).
+        Any setting can also come from appsettings.json or environment variables (Unit__Id, Gateway__Url, Gateway__Urls, ...).
         """;
 
     public static CommandLine Parse(IReadOnlyList<string> args)

@@ -13,8 +13,9 @@ using Microsoft.Extensions.Options;
 namespace HealthGateway.UnitNode.Connection;
 
 /// <summary>
-/// Keeps the unit's one outbound WebSocket to the gateway: connect, run a session, reconnect forever with
-/// exponential backoff and full jitter. Stops retrying only when the gateway says the unit id or protocol
+/// Keeps the unit's one outbound WebSocket to the gateway: connect, run a session, reconnect forever. Where and when
+/// to reconnect is <see cref="ReconnectPolicy"/>'s: the next gateway address after any failure, exponential backoff
+/// with jitter, or the gateway's retry hint. Stops retrying only when the gateway says the unit id or protocol
 /// version is wrong; a refused token (401/403) is retried at the longest delay, since it may be rotated.
 /// </summary>
 internal sealed partial class GatewayClientService(
@@ -31,40 +32,39 @@ internal sealed partial class GatewayClientService(
     ILogger<GatewayClientService> logger,
     UnitNodeMetrics metrics) : BackgroundService
 {
-    private enum AttemptResult { SessionEnded, ConnectFailed, Refused, Permanent }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var gateway = options.Value;
-        var backoff = new ReconnectBackoff(gateway.ReconnectMinDelay, gateway.ReconnectMaxDelay);
+        var policy = new ReconnectPolicy(gateway.UnitsEndpoints, new ReconnectBackoff(gateway.ReconnectMinDelay, gateway.ReconnectMaxDelay),
+            gateway.ReconnectMaxDelay, gateway.MaxRetryAfter, time);
         while (!stoppingToken.IsCancellationRequested)
         {
-            AttemptResult result;
-            TimeSpan lasted;
+            AttemptOutcome? outcome;
             try
             {
-                (result, lasted) = await ConnectOnceAsync(gateway, stoppingToken);
+                outcome = await ConnectOnceAsync(gateway, policy.Current, stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // Whatever broke (the local store, a bug), the unit must keep trying rather than take the host down.
                 LogAttemptFailed(logger, e, unit.UnitId);
                 status.OnConnectFailed(e.Message, null);
-                (result, lasted) = (AttemptResult.ConnectFailed, TimeSpan.Zero);
+                outcome = new AttemptOutcome(AttemptEnd.Failed);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
             if (stoppingToken.IsCancellationRequested) break;
-            if (result == AttemptResult.Permanent) return;
+            if (outcome is null) return; // permanent: wrong unit id or protocol version
 
-            if (lasted >= gateway.StableConnectionAfter) backoff.Reset();
-            var delay = result == AttemptResult.Refused ? gateway.ReconnectMaxDelay : backoff.Next();
-            LogReconnecting(logger, unit.UnitId, delay.TotalSeconds);
+            status.OnRetryHint(outcome.RetryAfter);
+            var plan = policy.After(outcome);
+            if (plan.Hinted) LogReconnectingAsHinted(logger, unit.UnitId, plan.Endpoint, plan.Delay.TotalSeconds, outcome.RetryAfter?.TotalSeconds ?? 0);
+            else LogReconnecting(logger, unit.UnitId, plan.Endpoint, plan.Delay.TotalSeconds);
             try
             {
-                await Task.Delay(delay, time, stoppingToken);
+                await Task.Delay(plan.Delay, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -73,14 +73,16 @@ internal sealed partial class GatewayClientService(
         }
     }
 
-    private async Task<(AttemptResult Result, TimeSpan Lasted)> ConnectOnceAsync(GatewayOptions gateway, CancellationToken stoppingToken)
+    /// <summary>One attempt at <paramref name="endpoint"/>: connect, run the session to its end. Null when the gateway's
+    /// close means reconnecting cannot help.</summary>
+    private async Task<AttemptOutcome?> ConnectOnceAsync(GatewayOptions gateway, Uri endpoint, CancellationToken stoppingToken)
     {
-        var endpoint = gateway.UnitsEndpoint;
+        status.OnConnecting(endpoint);
         if (!tokens.TryGetToken(out var token, out var tokenError))
         {
             LogNoToken(logger, unit.UnitId, tokenError!);
             status.OnConnectFailed(tokenError!, null);
-            return (AttemptResult.Refused, TimeSpan.Zero);
+            return new AttemptOutcome(AttemptEnd.Refused);
         }
 
         using var socket = new ClientWebSocket();
@@ -92,7 +94,6 @@ internal sealed partial class GatewayClientService(
         var pins = CertificatePins.From(gateway);
         if (pins is not null) socket.Options.RemoteCertificateValidationCallback = pins.Validate;
 
-        status.OnConnecting();
         try
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -104,7 +105,7 @@ internal sealed partial class GatewayClientService(
             var code = (int)socket.HttpStatusCode;
             LogTokenRefused(logger, unit.UnitId, code, endpoint, gateway.ReconnectMaxDelay.TotalSeconds);
             status.OnConnectFailed($"the gateway refused the unit token (HTTP {code})", code);
-            return (AttemptResult.Refused, TimeSpan.Zero);
+            return new AttemptOutcome(AttemptEnd.Refused);
         }
         catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException
                                       || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
@@ -114,16 +115,18 @@ internal sealed partial class GatewayClientService(
             {
                 LogCertificateRefused(logger, unit.UnitId, endpoint, rejection);
                 status.OnConnectFailed($"certificate refused: {rejection}", null);
-                return (AttemptResult.ConnectFailed, TimeSpan.Zero);
+                return new AttemptOutcome(AttemptEnd.Failed);
             }
-            if (httpStatus is { } code) LogUpgradeRefused(logger, unit.UnitId, endpoint, code, e.Message);
+            // 503 + Retry-After: the node admits attaches at the rate it can serve and says when to come back.
+            var retryAfter = httpStatus is null ? null : RetryAfterHeader.From(socket.HttpResponseHeaders, time.GetUtcNow());
+            if (httpStatus is { } code) LogUpgradeRefused(logger, unit.UnitId, endpoint, code, retryAfter?.TotalSeconds, e.Message);
             else LogConnectFailed(logger, unit.UnitId, endpoint, e.Message);
             status.OnConnectFailed(e.Message, httpStatus);
-            return (AttemptResult.ConnectFailed, TimeSpan.Zero);
+            return new AttemptOutcome(AttemptEnd.Failed, retryAfter);
         }
         catch (OperationCanceledException)
         {
-            return (AttemptResult.ConnectFailed, TimeSpan.Zero);
+            return new AttemptOutcome(AttemptEnd.Failed);
         }
 
         if (socket.SubProtocol != ProtocolConstants.SubProtocol)
@@ -132,7 +135,7 @@ internal sealed partial class GatewayClientService(
             LogSubProtocolMissing(logger, unit.UnitId, socket.SubProtocol, ProtocolConstants.SubProtocol);
             socket.Abort();
             status.OnConnectFailed($"gateway did not select subprotocol {ProtocolConstants.SubProtocol}", null);
-            return (AttemptResult.ConnectFailed, TimeSpan.Zero);
+            return new AttemptOutcome(AttemptEnd.Failed);
         }
         LogConnected(logger, unit.UnitId, endpoint);
 
@@ -143,12 +146,14 @@ internal sealed partial class GatewayClientService(
         var lasted = time.GetElapsedTime(startedAt);
 
         status.OnDisconnected(end.CloseStatus, end.Description, end.Kind == SessionEndKind.ClosedByGateway, end.Error?.Message);
-        LogSessionEnded(logger, unit.UnitId, end.Kind, end.CloseStatus, end.Description, lasted.TotalSeconds);
-        if (!end.IsPermanent) return (AttemptResult.SessionEnded, lasted);
+        LogSessionEnded(logger, unit.UnitId, endpoint, end.Kind, end.CloseStatus, end.Description, lasted.TotalSeconds);
+        if (!end.IsPermanent)
+            return new AttemptOutcome(end.IsGoingAway ? AttemptEnd.GoingAway : AttemptEnd.Failed, end.RetryAfter,
+                ResetsBackoff: lasted >= gateway.StableConnectionAfter || end.IsSessionUnavailable);
 
         LogGivingUp(logger, unit.UnitId, end.CloseStatus, end.Description);
         status.OnStopped($"the gateway closed with {end.CloseStatus} ({end.Description}); not reconnecting until the configuration is fixed");
-        return (AttemptResult.Permanent, lasted);
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Unit {UnitId}: connected to {Endpoint}")]
@@ -160,8 +165,8 @@ internal sealed partial class GatewayClientService(
     [LoggerMessage(Level = LogLevel.Error, Message = "Unit {UnitId}: refused the certificate of {Endpoint}: {Reason}")]
     private static partial void LogCertificateRefused(ILogger logger, string unitId, Uri endpoint, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: {Endpoint} answered the upgrade with HTTP {HttpStatus}: {Reason}")]
-    private static partial void LogUpgradeRefused(ILogger logger, string unitId, Uri endpoint, int httpStatus, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unit {UnitId}: {Endpoint} answered the upgrade with HTTP {HttpStatus} (Retry-After {RetryAfterSeconds} s): {Reason}")]
+    private static partial void LogUpgradeRefused(ILogger logger, string unitId, Uri endpoint, int httpStatus, double? retryAfterSeconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unit {UnitId}: connection attempt failed unexpectedly")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, string unitId);
@@ -178,11 +183,15 @@ internal sealed partial class GatewayClientService(
     private static partial void LogSubProtocolMissing(ILogger logger, string unitId, string? chosen, string expected);
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Unit {UnitId}: session ended ({Kind}, close {CloseStatus} '{Description}') after {Seconds:0.0} s")]
-    private static partial void LogSessionEnded(ILogger logger, string unitId, SessionEndKind kind, int? closeStatus, string? description, double seconds);
+        Message = "Unit {UnitId}: session with {Endpoint} ended ({Kind}, close {CloseStatus} '{Description}') after {Seconds:0.0} s")]
+    private static partial void LogSessionEnded(ILogger logger, string unitId, Uri endpoint, SessionEndKind kind, int? closeStatus, string? description, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Unit {UnitId}: reconnecting in {DelaySeconds:0.0} s")]
-    private static partial void LogReconnecting(ILogger logger, string unitId, double delaySeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Unit {UnitId}: reconnecting to {Endpoint} in {DelaySeconds:0.0} s")]
+    private static partial void LogReconnecting(ILogger logger, string unitId, Uri endpoint, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Unit {UnitId}: reconnecting to {Endpoint} in {DelaySeconds:0.0} s, as the gateway asked (retry after {HintSeconds:0.0} s)")]
+    private static partial void LogReconnectingAsHinted(ILogger logger, string unitId, Uri endpoint, double delaySeconds, double hintSeconds);
 
     [LoggerMessage(Level = LogLevel.Critical,
         Message = "Unit {UnitId}: the gateway closed with {CloseStatus} ({Description}); fix Unit:Id or upgrade the UnitNode, then restart. Not reconnecting")]

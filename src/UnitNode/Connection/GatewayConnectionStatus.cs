@@ -16,6 +16,12 @@ public sealed class GatewayConnectionStatus
     public int ConnectedCount { get; private set; }
 
     public int ConnectAttempts { get; private set; }
+
+    /// <summary>The gateway address of the current (or last) attempt: which node the unit is on, or trying.</summary>
+    public Uri? Gateway { get; private set; }
+
+    /// <summary>The hint the last failed attempt carried (HTTP <c>Retry-After</c>, <c>retryAfterMs</c>); null without one.</summary>
+    public TimeSpan? LastRetryAfter { get; private set; }
     public long? SessionEpoch { get; private set; }
     public DateTimeOffset? ConnectedSince { get; private set; }
 
@@ -61,9 +67,10 @@ public sealed class GatewayConnectionStatus
         }
     }
 
-    internal void OnConnecting() => Change(() =>
+    internal void OnConnecting(Uri gateway) => Change(() =>
     {
         State = GatewayConnectionState.Connecting;
+        Gateway = gateway;
         ConnectAttempts++;
     });
 
@@ -82,7 +89,10 @@ public sealed class GatewayConnectionStatus
         ConnectedSince = at;
         LastHttpStatus = null;
         LastError = null;
+        LastRetryAfter = null;
     });
+
+    internal void OnRetryHint(TimeSpan? retryAfter) => Change(() => LastRetryAfter = retryAfter);
 
     internal void OnDisconnected(int? closeStatus, string? closeDescription, bool closedByGateway, string? error) => Change(() =>
     {

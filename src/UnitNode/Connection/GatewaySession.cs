@@ -52,6 +52,8 @@ internal sealed partial class GatewaySession : IDisposable
     private readonly CancellationTokenSource _work = new();
     // Cancels socket I/O, which aborts the socket: only for a connection that is already lost or will not close.
     private readonly CancellationTokenSource _abort = new();
+    // Written by the receive loop, read once it has ended.
+    private TimeSpan? _retryAfter;
 
     public GatewaySession(WebSocket socket, GatewayOptions options, UnitIdentity unit, UnitStore store, OutboxStore outbox,
         OutboxSignal outboxSignal, DeliveryApplier applier, RequestDispatcher dispatcher, GatewayConnectionStatus status,
@@ -106,7 +108,7 @@ internal sealed partial class GatewaySession : IDisposable
         var end = await _ended.Task;
         _outboxSignal.Appended -= _pump.OnOutboxAppended;
         await CloseAsync(end, writerTask, receiveTask, deliveryTask, pumpTask);
-        return end;
+        return _retryAfter is { } hint ? end with { RetryAfter = hint } : end;
     }
 
     private async Task ReceiveLoopAsync()
@@ -169,6 +171,8 @@ internal sealed partial class GatewaySession : IDisposable
                 break;
             case ErrorFrame error:
                 LogGatewayError(_logger, _unit.UnitId, error.Code, error.Message, error.CorrelationId);
+                // A hint before a close (try_later, going_away): the least wait before this gateway is tried again.
+                if (error.RetryAfterMs is > 0 and var ms) _retryAfter = TimeSpan.FromMilliseconds(ms);
                 break;
             default:
                 // hello, reply, event: frames only a unit sends.

@@ -5,11 +5,21 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
-    /// <summary>Path of the unit endpoint, appended to <see cref="Url"/>.</summary>
+    /// <summary>Path of the unit endpoint, appended to each gateway address.</summary>
     public const string UnitsPath = "/ws/units";
 
-    /// <summary>Base URL of the gateway, e.g. <c>wss://gateway.example</c> or <c>ws://127.0.0.1:5080</c>.</summary>
+    /// <summary>Base URL of the gateway, e.g. <c>wss://gateway.example</c> or <c>ws://127.0.0.1:5080</c>. With
+    /// <see cref="Urls"/> too, this one is tried first.</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>
+    /// Several gateway nodes of one cluster, tried in this order: the unit stays on the first that welcomes it and
+    /// moves to the next on a connect failure, a refused upgrade, a close or a dead peer.
+    /// </summary>
+    public string[] Urls { get; set; } = [];
+
+    /// <summary>The longest retry hint (HTTP <c>Retry-After</c>, <c>retryAfterMs</c>) the unit obeys; a larger one is cut to this.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The unit's JWT. Either this or <see cref="TokenFile"/>.</summary>
     public string? Token { get; set; }
@@ -50,5 +60,13 @@ public sealed class GatewayOptions
     /// <summary>How often the outbox is re-checked even without a signal (safety net only).</summary>
     public TimeSpan OutboxRecheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    public Uri UnitsEndpoint => new(Url.TrimEnd('/') + UnitsPath);
+    /// <summary><see cref="Url"/> then <see cref="Urls"/>, blanks and repeats left out, in the order they are tried.</summary>
+    public IReadOnlyList<string> GatewayUrls =>
+        [.. new[] { Url }.Concat(Urls).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim().TrimEnd('/'))
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>The unit endpoint of every gateway address, in the order they are tried.</summary>
+    public IReadOnlyList<Uri> UnitsEndpoints => [.. GatewayUrls.Select(EndpointOf)];
+
+    public static Uri EndpointOf(string gatewayUrl) => new(gatewayUrl.TrimEnd('/') + UnitsPath);
 }

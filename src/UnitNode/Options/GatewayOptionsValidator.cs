@@ -9,7 +9,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         var failures = new List<string>();
-        ValidateUrl(options, failures);
+        ValidateUrls(options, failures);
 
         ValidatePins(options, failures);
 
@@ -32,36 +32,48 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add("Gateway:ConnectTimeout and Gateway:WelcomeTimeout must be positive.");
         if (options.MaxConcurrentRequests < 1 || options.MaxBatchesInFlight < 1)
             failures.Add("Gateway:MaxConcurrentRequests and Gateway:MaxBatchesInFlight must be >= 1.");
+        if (options.MaxRetryAfter <= TimeSpan.Zero)
+            failures.Add("Gateway:MaxRetryAfter must be positive.");
         if (options.OutboxRecheckInterval <= TimeSpan.Zero)
             failures.Add("Gateway:OutboxRecheckInterval must be positive.");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateUrl(GatewayOptions options, List<string> failures)
+    private static void ValidateUrls(GatewayOptions options, List<string> failures)
     {
-        if (string.IsNullOrWhiteSpace(options.Url))
+        var urls = options.GatewayUrls;
+        if (urls.Count == 0)
         {
-            failures.Add("Gateway:Url is required (e.g. wss://gateway.example or ws://127.0.0.1:5080).");
+            failures.Add("Gateway:Url or Gateway:Urls is required (e.g. wss://gateway.example or ws://127.0.0.1:5080; "
+                         + "several nodes: Gateway:Urls:0, Gateway:Urls:1, ... or Gateway__Urls=\"wss://a;wss://b\").");
             return;
         }
-        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
+        foreach (var url in urls) ValidateUrl(url, options, failures);
+    }
+
+    private static void ValidateUrl(string url, GatewayOptions options, List<string> failures)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "ws" && uri.Scheme != "wss"))
         {
-            failures.Add($"Gateway:Url '{options.Url}' must be an absolute ws:// or wss:// URL.");
+            failures.Add($"Gateway address '{url}' (Gateway:Url, Gateway:Urls) must be an absolute ws:// or wss:// URL.");
             return;
         }
         if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-            failures.Add($"Gateway:Url '{options.Url}' must not carry a query or fragment.");
+            failures.Add($"Gateway address '{url}' must not carry a query or fragment.");
         if (uri.Scheme == "ws" && !IsLoopback(uri) && !options.AllowInsecureTransport)
-            failures.Add($"Gateway:Url '{options.Url}' uses unencrypted ws:// to a non-loopback host; use wss:// "
+            failures.Add($"Gateway address '{url}' uses unencrypted ws:// to a non-loopback host; use wss:// "
                          + "(or set Gateway:AllowInsecureTransport=true for a lab network).");
     }
 
     private static void ValidatePins(GatewayOptions options, List<string> failures)
     {
         if (options.PinnedCertificateSha256.Length == 0) return;
-        if (Uri.TryCreate(options.Url, UriKind.Absolute, out var uri) && uri.Scheme != "wss")
-            failures.Add("Gateway:PinnedCertificateSha256 needs a wss:// Gateway:Url (there is no certificate to pin on ws://).");
+        foreach (var url in options.GatewayUrls)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme != "wss")
+                failures.Add($"Gateway:PinnedCertificateSha256 needs a wss:// address for every gateway (there is no certificate to pin on '{url}').");
+        }
         foreach (var pin in options.PinnedCertificateSha256)
         {
             if (!CertificatePins.TryParse(pin, out _))

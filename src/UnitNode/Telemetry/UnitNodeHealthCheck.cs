@@ -27,9 +27,10 @@ internal sealed class UnitNodeHealthCheck(UnitStore store, GatewayConnectionStat
             ["connection"] = connection.State.ToString(),
             ["lastAppliedSeq"] = lastApplied,
             ["connectAttempts"] = connection.ConnectAttempts,
+            ["gateway"] = connection.Gateway?.ToString() ?? "",
         };
         return connection.IsConnected
-            ? HealthCheckResult.Healthy($"connected since {connection.ConnectedSince:O}", data)
+            ? HealthCheckResult.Healthy($"connected to {connection.Gateway} since {connection.ConnectedSince:O}", data)
             : HealthCheckResult.Degraded($"not connected to the gateway ({connection.LastError ?? connection.LastCloseDescription ?? connection.State.ToString()})", data: data);
     }
 }

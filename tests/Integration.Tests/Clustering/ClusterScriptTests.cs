@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using HealthGateway.Integration.Tests.Infrastructure;
@@ -84,23 +83,8 @@ public sealed class ClusterScriptTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }, TimeSpan.FromMinutes(1));
 
-    private async Task<(int ExitCode, string Output)> ScriptAsync(params string[] args)
-    {
-        var result = await RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "cluster.sh"), .. args], _environment);
-        return (result.ExitCode, result.Output + result.Errors);
-    }
+    private Task<(int ExitCode, string Output)> ScriptAsync(params string[] args) => ClusterScript.RunAsync(_environment, args);
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        // The processes the script starts write to their own log files, so its pipes close when it exits.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(string file, IEnumerable<string> args) =>
+        ClusterScript.RunProcessAsync(file, args);
 }

@@ -1,6 +1,7 @@
 using HealthGateway.UnitNode.Options;
 using HealthGateway.UnitNode.Tests.Support;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -76,5 +77,41 @@ public sealed class OptionsValidationTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("unencrypted ws://", error.Message);
+    }
+
+    [Fact]
+    public void Several_gateway_addresses_are_each_validated_and_one_is_needed()
+    {
+        var none = new GatewayOptionsValidator().Validate(null, new GatewayOptions { Token = "t" });
+        Assert.Contains(none.Failures!, f => f.Contains("Gateway:Url or Gateway:Urls is required"));
+
+        var oneBad = new GatewayOptionsValidator().Validate(null, new GatewayOptions
+        {
+            Urls = ["wss://gateway-1.example", "ws://gateway-2.example", "https://gateway-3.example"],
+            Token = "t",
+        });
+        Assert.Contains(oneBad.Failures!, f => f.Contains("'ws://gateway-2.example' uses unencrypted ws://"));
+        Assert.Contains(oneBad.Failures!, f => f.Contains("'https://gateway-3.example'"));
+        Assert.DoesNotContain(oneBad.Failures!, f => f.Contains("gateway-1"));
+    }
+
+    [Fact]
+    public void Url_and_Urls_combine_in_order_without_repeats_and_one_variable_may_list_several()
+    {
+        using var directory = new TempDirectory();
+        using var host = UnitNodeApp.Build(["--Unit:Id", "unit-1"], configuration => configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>
+            {
+                ["Unit:DataDirectory"] = directory.Path,
+                ["Gateway:Url"] = "ws://127.0.0.1:5081",
+                // As the environment variable Gateway__Urls="ws://127.0.0.1:5081;ws://127.0.0.1:5082, ws://127.0.0.1:5083/".
+                ["Gateway:Urls"] = "ws://127.0.0.1:5081;ws://127.0.0.1:5082, ws://127.0.0.1:5083/",
+                ["Gateway:Token"] = "t",
+            }));
+
+        var endpoints = host.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.UnitsEndpoints;
+
+        Assert.Equal(["ws://127.0.0.1:5081/ws/units", "ws://127.0.0.1:5082/ws/units", "ws://127.0.0.1:5083/ws/units"],
+            endpoints.Select(e => e.ToString()));
     }
 }

@@ -27,8 +27,18 @@ public sealed class FakeGateway : IAsyncDisposable
     /// <summary>When set, the upgrade is answered with this HTTP status (e.g. 401) instead of a socket.</summary>
     public int? RejectUpgradeWith { get; set; }
 
+    /// <summary>With <see cref="RejectUpgradeWith"/>: the <c>Retry-After</c> header of the refusal (e.g. "1").</summary>
+    public string? RetryAfter { get; set; }
+
     public int UpgradeAttempts => Volatile.Read(ref _upgradeAttempts);
     private int _upgradeAttempts;
+
+    /// <summary>When each upgrade request arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamps), oldest first.</summary>
+    public IReadOnlyList<long> AttemptTimestamps
+    {
+        get { lock (_attemptTimestamps) return [.. _attemptTimestamps]; }
+    }
+    private readonly List<long> _attemptTimestamps = [];
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -52,10 +62,12 @@ public sealed class FakeGateway : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        lock (_attemptTimestamps) _attemptTimestamps.Add(System.Diagnostics.Stopwatch.GetTimestamp());
         Interlocked.Increment(ref _upgradeAttempts);
         if (RejectUpgradeWith is { } status)
         {
             context.Response.StatusCode = status;
+            if (RetryAfter is { } retryAfter) context.Response.Headers.RetryAfter = retryAfter;
             return;
         }
         if (!context.WebSockets.IsWebSocketRequest)
