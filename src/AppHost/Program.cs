@@ -53,13 +53,16 @@ Console.WriteLine($"Gateway: http://127.0.0.1:{settings.GatewayPort} (/docs, /op
 for (var i = 1; i <= settings.Units; i++)
 {
     var unitId = $"unit-{i}";
-    var gateway = gateways[(i - 1) % gateways.Count];
-    var endpoint = gateway.GetEndpoint("http");
-    builder.AddProject<Projects.UnitNode>(unitId)
+    var unit = builder.AddProject<Projects.UnitNode>(unitId)
         .WithArgs("--Unit:Id", unitId, "--Unit:DataDirectory", settings.UnitsDataDirectory, "--seed-patients", settings.Patients.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .WithEnvironment("Gateway__Url", ReferenceExpression.Create($"ws://{endpoint.Property(EndpointProperty.HostAndPort)}"))
         .WithEnvironment("Gateway__TokenFile", tokens.MintToFile(Path.Combine(settings.TokenDirectory, $"{unitId}.jwt"), "unit", unitId, TimeSpan.FromDays(1)))
-        .WaitFor(gateway);
+        .WaitFor(gateways[(i - 1) % gateways.Count]);
+    // Every gateway, its home node first: a unit fails over when a node dies (ADR 15).
+    for (var k = 0; k < gateways.Count; k++)
+    {
+        var endpoint = gateways[(i - 1 + k) % gateways.Count].GetEndpoint("http");
+        unit.WithEnvironment($"Gateway__Urls__{k}", ReferenceExpression.Create($"ws://{endpoint.Property(EndpointProperty.HostAndPort)}"));
+    }
 }
 
 builder.Build().Run();
