@@ -136,6 +136,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             DeleteMessages(s.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
         });
+        Command<SnapshotDue>(_ => OnSnapshotDue());
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "unit {0}: snapshot failed", _unitId));
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "unit {0}: deleting old events failed", _unitId));
@@ -223,7 +224,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
                 _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
             UpdatePassivation();
-            if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) SnapshotNow();
+            if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) ScheduleSnapshot();
             else MaybeSnapshot();
             DeliverMore();
             _opsIndex.ReportNow(OpsReport());
@@ -597,6 +598,32 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         if (LastSequenceNr % SnapshotEvery == 0) SnapshotNow();
     }
 
+    /// <summary>
+    /// The attach snapshot, at a random point within <see cref="UnitSessionSettings.SnapshotDelay"/>: the units of a
+    /// restarted node all attach together, and their snapshot writes are spread after the storm instead of in it.
+    /// </summary>
+    private void ScheduleSnapshot()
+    {
+        var max = _settings.SnapshotDelay ?? TimeSpan.Zero;
+        if (max <= TimeSpan.Zero)
+        {
+            SnapshotNow();
+            return;
+        }
+        if (_snapshotTimer is not null) return;
+        var delay = max * (0.5 + Random.Shared.NextDouble() / 2);
+        _snapshotTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, SnapshotDue.Instance, Self);
+    }
+
+    private void OnSnapshotDue()
+    {
+        _snapshotTimer = null;
+        if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) SnapshotNow();
+    }
+
+    private ICancelable? _snapshotTimer;
+    private sealed record SnapshotDue { public static readonly SnapshotDue Instance = new(); }
+
     /// <summary>Saves a snapshot; once stored, older events and snapshots are deleted (journal per unit stays bounded).</summary>
     private void SnapshotNow()
     {
@@ -677,6 +704,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     protected override void PostStop()
     {
         _ackWatchdog?.Cancel();
+        _snapshotTimer?.Cancel();
         ReportMetrics(stopped: true);
         // Callers still waiting (hand-off, passivation, restart) get where their write stands: durable ones
         // their state (202), ones whose journal write never confirmed "not durable" (503, retry with the key).
