@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CPU profile of one re-attach storm: N simulated units attached, kill -9 of the gateway, restart under
-# dotnet-trace (cpu-sampling) until every unit is back, then the top methods (inclusive and exclusive).
+# dotnet-trace (sampled thread stacks, ~100 Hz; collect-linux cpu-sampling needs kernel access) until every unit is back, then the top methods (inclusive and exclusive).
 #   DOTNET_TRACE=/tmp/dntools/dotnet-trace bench/storm-profile.sh [units]      (after a Release build of Akka.sln)
 # Install the tool with: dotnet tool install --tool-path /tmp/dntools dotnet-trace
 set -euo pipefail
@@ -22,7 +22,7 @@ until_status registered ">= UNITS"
 kill -9 "$GW"; wait "$GW" 2>/dev/null || true
 until_status attached "== 0"
 t0=$(date +%s%3N)
-taskset -c 1 "$TRACE_TOOL" collect --profile cpu-sampling -o "$OUT/storm.nettrace" -- \
+taskset -c 1 "$TRACE_TOOL" collect --profile dotnet-common,dotnet-sampled-thread-time -o "$OUT/storm.nettrace" -- \
   dotnet src/Gateway/$BIN/HealthGateway.Gateway.dll "${FLAGS[@]}" >>"$WORK/trace.log" 2>&1 & TRACER=$!; PIDS+=("$TRACER")
 ready; until_status attached ">= UNITS"
 echo "all $UNITS units re-attached $(( $(date +%s%3N) - t0 )) ms after the restart (under the profiler)"
