@@ -287,36 +287,48 @@ scenario_writes() {
 }
 
 # --- scenario: reconnect storm after kill -9 of the gateway ---------------------------------------
+# STORM_GATEWAY_ARGS: extra gateway arguments for an A/B, e.g. "--UnitAdmission:AttachesPerSecond 100000" (admission off).
 scenario_storm() {
-  say "reconnect storm: $STORM units"
-  start_gateway "$WORK/gw-storm"
+  local gwargs; read -r -a gwargs <<<"${STORM_GATEWAY_ARGS:-}"
+  say "reconnect storm: $STORM units ${gwargs[*]}"
+  start_gateway "$WORK/gw-storm" "${gwargs[@]}"
   local status="$WORK/storm.json"
+  local c0; c0=$(cpu_ticks "$SERVER")
   start_units "$status" "$STORM" 30000 1 protocol
   local t0; t0=$(now_ms)
   wait_status "$status" registered "$STORM" 600 || fail "storm: units did not attach"
-  say "storm: $STORM units attached in $(( $(now_ms) - t0 )) ms"
+  # Gateway CPU per fresh attach (hello, a new session, one registration event), startup excluded.
+  local fresh; fresh=$(awk -v a="$(cpu_ticks "$SERVER")" -v b="$c0" -v t="$TICK" -v n="$STORM" 'BEGIN { printf "%.1f", (a-b)/t/n*1000 }')
+  say "storm: $STORM units attached in $(( $(now_ms) - t0 )) ms, ${fresh} ms of gateway CPU per fresh attach"
   local rows=()
   for round in $(seq 1 "$ROUNDS"); do
     kill -9 "$SERVER"; wait "$SERVER" 2>/dev/null || true
     local v deadline=$(( $(date +%s) + 30 ))
     while v=$(jget attached "$status"); (( ${v:-0} > 0 && $(date +%s) < deadline )); do sleep 0.05; done
     local t0; t0=$(now_ms)
-    start_gateway "$WORK/gw-storm"
+    local refused0; refused0=$(jget refusedWithHint "$status")
+    start_gateway "$WORK/gw-storm" "${gwargs[@]}"
     local ready; ready=$(( $(now_ms) - t0 ))
+    local cready; cready=$(cpu_ticks "$SERVER")
     wait_status "$status" attached "$STORM" 120 || fail "storm: not all units re-attached"
     local all; all=$(( $(now_ms) - t0 ))
+    local cend; cend=$(cpu_ticks "$SERVER")
     # CPU the new gateway process used from its start until the last unit was back, over that wall time.
-    local busy; busy=$(awk -v c="$(cpu_ticks "$SERVER")" -v t="$TICK" -v w="$all" 'BEGIN { printf "%.0f%%", c/t/(w/1000)*100 }')
-    rows+=("$round $ready $all $(jget attached "$status") $busy")
-    say "storm round $round: ready ${ready} ms, all attached ${all} ms"
+    local busy; busy=$(awk -v c="$cend" -v t="$TICK" -v w="$all" 'BEGIN { printf "%.0f%%", c/t/(w/1000)*100 }')
+    # Per re-attach: from ready to the last unit back (recovery of the session included), startup excluded.
+    local per; per=$(awk -v a="$cend" -v b="$cready" -v t="$TICK" -v n="$STORM" 'BEGIN { printf "%.1f", (a-b)/t/n*1000 }')
+    local refused; refused=$(( $(jget refusedWithHint "$status") - ${refused0:-0} ))
+    rows+=("$round $ready $all $(jget attached "$status") $busy $per $refused")
+    say "storm round $round: ready ${ready} ms, all attached ${all} ms, ${per} ms CPU per re-attach, ${refused} upgrades refused with a hint"
     sleep 2
   done
   out "## Reconnect storm: kill -9 of the gateway with $STORM units attached, restart at once"
   out ""
-  out "| round | process ready (restart -> /healthz/ready) | all units re-attached (restart -> last welcome) | units attached | gateway core busy meanwhile |"
-  out "|---|---|---|---|---|"
-  for r in "${rows[@]}"; do read -r round ready all n busy <<<"$r"; out "| $round | $(awk -v v="$ready" 'BEGIN { printf "%.1f s", v/1000 }') | $(awk -v v="$all" 'BEGIN { printf "%.1f s", v/1000 }') | $n | $busy |"; done
+  out "| round | process ready (restart -> /healthz/ready) | all units re-attached (restart -> last welcome) | units attached | gateway core busy meanwhile | gateway CPU per re-attach (fresh: $fresh ms) | upgrades refused with Retry-After |"
+  out "|---|---|---|---|---|---|---|"
+  for r in "${rows[@]}"; do read -r round ready all n busy per refused <<<"$r"; out "| $round | $(awk -v v="$ready" 'BEGIN { printf "%.1f s", v/1000 }') | $(awk -v v="$all" 'BEGIN { printf "%.1f s", v/1000 }') | $n | $busy | $per ms | $refused |"; done
   out ""
+  [[ -n ${STORM_GATEWAY_ARGS:-} ]] && out "Gateway arguments: \`${STORM_GATEWAY_ARGS}\`." && out ""
   out "Units reconnect like the real UnitNode: backoff from 1 s, doubling, full jitter. Target: ready <= 5 s, 5,000 units re-attached <= 10 s."
   out ""
   stop "$UNITS_PID"; stop "$SERVER"

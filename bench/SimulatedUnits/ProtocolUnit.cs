@@ -11,7 +11,9 @@ namespace HealthGateway.Bench.SimulatedUnits;
 /// <summary>
 /// One unit speaking hgw.v1 over a real WebSocket with an in-memory "database": registers its patients
 /// through patient.registered events, answers every read with the bench payload, applies and acks every
-/// delivery. Reconnects like the real UnitNode (backoff from 1 s, doubling, full jitter, cap 30 s).
+/// delivery. Reconnects like the real UnitNode (backoff from 1 s, doubling, full jitter, cap 30 s), and honours the
+/// gateway's hints (docs/protocol.md, section 12): after a 503 with Retry-After, or an error frame with retryAfterMs,
+/// it waits the hint plus up to 1 s of jitter instead of its own backoff.
 /// </summary>
 public sealed class ProtocolUnit(int index, Uri gateway, string token, int patients, UnitStats stats)
 {
@@ -24,6 +26,8 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
     private readonly List<DeliveryOutcome> _pendingOutcomes = [];
     private long _lastAppliedSeq;
     private bool _flushScheduled;
+    // The gateway's hint for the next reconnect (Retry-After or retryAfterMs), if it gave one.
+    private TimeSpan? _hint;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -31,18 +35,26 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
         while (!ct.IsCancellationRequested)
         {
             var attached = false;
+            _hint = null;
+            using var socket = new ClientWebSocket();
             try
             {
-                using var socket = new ClientWebSocket();
                 socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
                 socket.Options.AddSubProtocol(ProtocolConstants.SubProtocol);
                 socket.Options.SetBuffer(4096, 4096);
+                socket.Options.CollectHttpResponseDetails = true;
                 await socket.ConnectAsync(new Uri(gateway, "/ws/units"), ct);
                 await SessionAsync(socket, () => { attached = true; attempt = 0; stats.OnAttached(); }, ct);
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {
                 stats.OnConnectFailure(); // refused, reset, closed without handshake, bad frame: reconnect
+                if (socket.HttpResponseHeaders?.FirstOrDefault(h => h.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault() is { } header
+                    && int.TryParse(header, out var seconds))
+                {
+                    _hint = TimeSpan.FromSeconds(seconds);
+                    stats.OnRefusedWithHint();
+                }
             }
             catch (OperationCanceledException)
             {
@@ -51,6 +63,11 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
             finally
             {
                 if (attached) stats.OnDetached();
+            }
+            if (_hint is { } hint)
+            {
+                await Task.Delay(hint + TimeSpan.FromSeconds(Random.Shared.NextDouble()), ct).ContinueWith(_ => { });
+                continue;
             }
             var ceiling = Math.Min(30.0, Math.Pow(2, Math.Min(attempt++, 10)));
             await Task.Delay(TimeSpan.FromSeconds(1 + Random.Shared.NextDouble() * (ceiling - 1)), ct).ContinueWith(_ => { });
@@ -89,6 +106,9 @@ public sealed class ProtocolUnit(int index, Uri gateway, string token, int patie
                     break;
                 case Ping ping:
                     await SendAsync(socket, new Pong(ping.Nonce), ct);
+                    break;
+                case ErrorFrame { RetryAfterMs: { } ms }:
+                    _hint = TimeSpan.FromMilliseconds(ms); // going_away / try_later: the close follows
                     break;
             }
         }

@@ -5,7 +5,7 @@ namespace HealthGateway.Bench.SimulatedUnits;
 /// <summary>Counters over all simulated units of this process, written to a status file for bench/run.sh.</summary>
 public sealed class UnitStats
 {
-    private long _attached, _registered, _requests, _applied, _acksSent, _connectFailures, _lastAckSentTicks, _firstAttachedTicks;
+    private long _attached, _registered, _requests, _applied, _acksSent, _connectFailures, _refusedWithHint, _lastAckSentTicks, _firstAttachedTicks;
 
     public long Attached => Interlocked.Read(ref _attached);
     public long Applied => Interlocked.Read(ref _applied);
@@ -20,6 +20,8 @@ public sealed class UnitStats
     public void OnRequest() => Interlocked.Increment(ref _requests);
     public void OnApplied() => Interlocked.Increment(ref _applied);
     public void OnConnectFailure() => Interlocked.Increment(ref _connectFailures);
+    /// <summary>An upgrade refused 503 with a Retry-After (admission control).</summary>
+    public void OnRefusedWithHint() => Interlocked.Increment(ref _refusedWithHint);
 
     public void OnAckSent()
     {
@@ -36,6 +38,7 @@ public sealed class UnitStats
         ["applied"] = Applied,
         ["acksSent"] = Interlocked.Read(ref _acksSent),
         ["connectFailures"] = Interlocked.Read(ref _connectFailures),
+        ["refusedWithHint"] = Interlocked.Read(ref _refusedWithHint),
         ["firstAttachedUnixMs"] = ToUnixMs(Interlocked.Read(ref _firstAttachedTicks)),
         ["lastAckSentUnixMs"] = ToUnixMs(Interlocked.Read(ref _lastAckSentTicks)),
         ["nowUnixMs"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),

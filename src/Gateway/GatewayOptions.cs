@@ -56,6 +56,12 @@ public sealed class GatewayOptions
     /// <summary>An offline unit's session leaves memory after this long without messages.</summary>
     public TimeSpan SessionIdlePassivation { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A session that needs a snapshot at attach takes it within this long (at a random point of it), not at once:
+    /// in a reconnect storm the snapshot writes would compete with the attaches for the journal's one writer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan SessionSnapshotDelay { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Unsettled writes held for one unit; beyond it writes answer 503 + Retry-After (nothing is dropped).</summary>
     [Range(1, 1_000_000)] public int MaxBacklogPerUnit { get; set; } = 10_000;
 

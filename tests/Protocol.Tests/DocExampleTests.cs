@@ -167,7 +167,7 @@ public partial class DocExampleTests
         var section = Doc.Value[Doc.Value.IndexOf("**The `error` frame before a close.**", StringComparison.Ordinal)..];
         var codes = typeof(ErrorCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral)
             .Select(f => (string)f.GetRawConstantValue()!).ToArray();
-        Assert.Equal(15, codes.Length);
+        Assert.Equal(17, codes.Length); // with try_later and going_away (steered reconnects, section 12)
         foreach (var code in codes) Assert.Contains($"`{code}`", section);
         foreach (var code in Enum.GetValues<ProtocolErrorCode>())
             Assert.Contains(new ProtocolError(code, "").WireCode, codes);

@@ -197,7 +197,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             _log.Info("unit {0}: send failed ({1})", _settings.UnitId, f.Cause.GetBaseException().Message);
             Context.Stop(Self);
         });
-        Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason, ErrorCodeForClose(c.Code)));
+        Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason, ErrorCodeForClose(c.Code), retryAfterMs: c.RetryAfterMs));
         Receive<TokenExpired>(_ => BeginClose(CloseCodes.TokenExpired, "token expired; reconnect with a fresh token", ErrorCodes.TokenExpired));
         Receive<SweepExpiredReads>(_ => { });
     }
@@ -227,6 +227,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void RequestAttach()
     {
+        _attachGiveUpAt = DateTimeOffset.UtcNow + _settings.Options.AttachTimeout;
         SendAttach();
         Timers.StartSingleTimer(AttachTimer, AttachTimedOut.Instance, _settings.Options.AttachTimeout);
         // An attach sent towards a node that just died is lost; repeating it lets the session, restarted
@@ -235,7 +236,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     }
 
     private void SendAttach() =>
-        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _unitAppliedUpTo, _epoch));
+        _settings.SessionRegion.Tell(new Attach(_settings.UnitId, Self, _hello!.Software, _unitAppliedUpTo, _epoch, _attachGiveUpAt));
+
+    // When the pending attach times out: the session drops an attach it reaches only after that (no epoch for a closed socket).
+    private DateTimeOffset _attachGiveUpAt;
 
     private void OnAttached(Attached attached)
     {
@@ -359,17 +363,23 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry", ErrorCodes.SessionUnavailable);
 
     /// <summary>
-    /// Closes are asked for by the session (1011) and by shutdown (1001): only the failure gets an error frame,
-    /// an orderly stop needs no explanation beyond its close code.
+    /// Closes are asked for by the session (1011) and by shutdown (1001, with the hint of when to come back:
+    /// docs/protocol.md, section 12). Other codes asked for from outside need no explanation beyond the code.
     /// </summary>
-    private static string? ErrorCodeForClose(int code) => code == CloseCodes.InternalError ? ErrorCodes.InternalError : null;
+    private static string? ErrorCodeForClose(int code) => code switch
+    {
+        CloseCodes.InternalError => ErrorCodes.InternalError,
+        CloseCodes.GoingAway => ErrorCodes.GoingAway,
+        CloseCodes.TryAgainLater => ErrorCodes.TryLater,
+        _ => null,
+    };
 
     /// <summary>
     /// Starts the closing handshake. With <paramref name="errorCode"/>, an <c>error</c> frame goes first
     /// (docs/protocol.md, section 12): the unit learns why from a frame it can parse, the close reason being
     /// for humans only. No room left in the queue (the unit does not read) means no error frame.
     /// </summary>
-    private void BeginClose(int code, string reason, string? errorCode = null, string? errorMessage = null)
+    private void BeginClose(int code, string reason, string? errorCode = null, string? errorMessage = null, int? retryAfterMs = null)
     {
         if (_closing) return;
         _closing = true;
@@ -380,7 +390,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             _log.Debug("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
         else
             _log.Info("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
-        if (errorCode is not null) _socket.TrySend(new ErrorFrame(errorCode, errorMessage ?? reason));
+        if (errorCode is not null) _socket.TrySend(new ErrorFrame(errorCode, errorMessage ?? reason, RetryAfterMs: retryAfterMs));
         // Off the fast path first, then no more frames but those queued (the close frame follows them) and every waiting read hears "offline".
         _settings.LocalSockets.Unregister(_socket);
         _socket.Close();

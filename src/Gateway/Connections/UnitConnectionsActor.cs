@@ -6,22 +6,25 @@ namespace HealthGateway.Gateway.Connections;
 /// <summary>
 /// Node-local parent of every <see cref="UnitConnectionActor"/>. A failing connection is stopped,
 /// never restarted (its socket cannot be reused). On shutdown it closes every socket with 1001
-/// so units reconnect elsewhere at once instead of waiting for a keep-alive timeout.
+/// so units reconnect elsewhere at once instead of waiting for a keep-alive timeout, each with its own
+/// retry hint (spread at the admission rate) so they do not all land on the other nodes in the same instant.
 /// </summary>
 public sealed class UnitConnectionsActor : ReceiveActor
 {
     private IActorRef? _shutdownRequester;
 
-    public UnitConnectionsActor()
+    public UnitConnectionsActor(UnitAttachAdmission admission)
     {
         Receive<Open>(open => Context.ActorOf(UnitConnectionActor.Props(open.Settings)));
         Receive<CloseAll>(close =>
         {
             _shutdownRequester = Sender;
+            var index = 0;
             foreach (var child in Context.GetChildren())
             {
                 Context.Watch(child);
-                child.Tell(new UnitConnectionCommands.Close(close.Code, close.Reason));
+                var hint = close.Code == Protocol.CloseCodes.GoingAway ? (int)admission.ShutdownHint(index++).TotalMilliseconds : (int?)null;
+                child.Tell(new UnitConnectionCommands.Close(close.Code, close.Reason, hint));
             }
             ReplyWhenAllClosed();
         });
@@ -45,10 +48,10 @@ public sealed class UnitConnectionsActor : ReceiveActor
 public static class UnitConnectionsHosting
 {
     /// <summary>The connections parent, and a shutdown step that closes unit sockets with 1001 before the node goes.</summary>
-    public static AkkaConfigurationBuilder WithUnitConnections(this AkkaConfigurationBuilder builder) =>
+    public static AkkaConfigurationBuilder WithUnitConnections(this AkkaConfigurationBuilder builder, UnitAttachAdmission admission) =>
         builder.WithActors((system, registry) =>
         {
-            var parent = system.ActorOf(Props.Create(() => new UnitConnectionsActor()), "unit-connections");
+            var parent = system.ActorOf(Props.Create<UnitConnectionsActor>(admission), "unit-connections");
             registry.Register<UnitConnectionsActor>(parent);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "close-unit-sockets", async () =>
             {

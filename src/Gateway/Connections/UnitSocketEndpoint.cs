@@ -31,7 +31,8 @@ public static class UnitSocketEndpoint
         IRequiredActor<UnitConnectionsActor> connections,
         IOptions<GatewayOptions> options,
         AuthOptions auth,
-        LocalUnitSockets localSockets)
+        LocalUnitSockets localSockets,
+        UnitAttachAdmission admission)
     {
         var settings = options.Value;
         if (!context.WebSockets.IsWebSocketRequest)
@@ -47,6 +48,12 @@ public static class UnitSocketEndpoint
         var unitId = context.User.FindFirst("sub")?.Value;
         if (string.IsNullOrWhiteSpace(unitId) || unitId.Length > ProtocolConstants.MaxIdLength)
             return Problems.Forbidden("Invalid unit identity", "The token's subject is not a valid unit id.");
+
+        // Admission last, after every check that refuses for good, and before the upgrade: a refusal costs no socket.
+        if (!admission.TryAdmit(out var wait))
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Attach later",
+                "This gateway admits unit attaches at the rate it can serve. Retry after the given time (docs/protocol.md, section 12).",
+                Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)));
 
         using var socket = await WebSocketUpgrade.TryAcceptAsync(context, new WebSocketAcceptContext
         {

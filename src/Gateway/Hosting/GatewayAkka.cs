@@ -26,6 +26,8 @@ public static class GatewayAkka
     {
         services.AddOptions<ClusterTuningOptions>().BindConfiguration(ClusterTuningOptions.Section);
         services.AddOptions<ClusterTlsOptions>().BindConfiguration(ClusterTlsOptions.Section);
+        services.AddOptions<UnitAdmissionOptions>().BindConfiguration(UnitAdmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UnitAttachAdmission>();
         services.AddAkka(SystemName, (akka, provider) =>
         {
             var options = provider.GetRequiredService<IOptions<GatewayOptions>>().Value;
@@ -60,7 +62,7 @@ public static class GatewayAkka
                 .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
                 .WithPatientFeeds()
                 .WithUnitSessions()
-                .WithUnitConnections()
+                .WithUnitConnections(provider.GetRequiredService<UnitAttachAdmission>())
                 .WithUnitSessionIndex()
                 .WithPatientStreams()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])

@@ -25,6 +25,16 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     /// <summary>Snapshot (and delete older events) after this many journal writes.</summary>
     private const int SnapshotEvery = 200;
 
+    /// <summary>
+    /// An attach also snapshots when more events than this were written since the last snapshot: a session that
+    /// rarely writes would otherwise never reach <see cref="SnapshotEvery"/>, and each restart (one attach event per
+    /// unit) would make its recovery longer. Small, so a recovery reads at most a snapshot and a few events.
+    /// </summary>
+    public const int SnapshotOnAttachAfter = 3;
+
+    // Sequence number of the newest snapshot (0: none): how many events a recovery would replay now.
+    private long _snapshotSeq;
+
     private readonly string _unitId;
     private readonly UnitChangeIntake _intake;
     private readonly UnitSessionSettings _settings;
@@ -77,7 +87,11 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _state = new UnitSessionState(settings.FinishedRetention);
         _opsIndex = new UnitSessionIndexReporter(Context);
 
-        Recover<SnapshotOffer>(offer => _state.Apply((UnitSessionSnapshot)offer.Snapshot));
+        Recover<SnapshotOffer>(offer =>
+        {
+            _snapshotSeq = offer.Metadata.SequenceNr;
+            _state.Apply((UnitSessionSnapshot)offer.Snapshot);
+        });
         Recover<IUnitSessionEvent>(_state.Apply);
         Recover<RecoveryCompleted>(_ =>
         {
@@ -118,9 +132,11 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         });
         Command<SaveSnapshotSuccess>(s =>
         {
+            _snapshotSeq = Math.Max(_snapshotSeq, s.Metadata.SequenceNr);
             DeleteMessages(s.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
         });
+        Command<SnapshotDue>(_ => OnSnapshotDue());
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "unit {0}: snapshot failed", _unitId));
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "unit {0}: deleting old events failed", _unitId));
@@ -153,6 +169,14 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             return;
         }
         if (_attachesInFlight.Contains(attach.Connection)) return;
+
+        // Reached only after its connection gave up (queued behind a recovery in a reconnect storm): that socket is
+        // closed, so an epoch stored for it would only lengthen every later recovery. The unit's next connection attaches.
+        if (attach.GiveUpAt is { } giveUpAt && giveUpAt <= DateTimeOffset.UtcNow)
+        {
+            _log.Debug("unit {0}: attach of {1} arrived after its connection gave up; ignored", _unitId, attach.Connection.Path);
+            return;
+        }
 
         // A connection re-attaching after a session move must not take over from a newer one.
         if (attach.KnownEpoch > 0 && attach.KnownEpoch < _state.Epoch)
@@ -200,7 +224,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
                 _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
             UpdatePassivation();
-            MaybeSnapshot();
+            if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) ScheduleSnapshot();
+            else MaybeSnapshot();
             DeliverMore();
             _opsIndex.ReportNow(OpsReport());
         });
@@ -570,8 +595,40 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void MaybeSnapshot()
     {
+        if (LastSequenceNr % SnapshotEvery == 0) SnapshotNow();
+    }
+
+    /// <summary>
+    /// The attach snapshot, at a random point within <see cref="UnitSessionSettings.SnapshotDelay"/>: the units of a
+    /// restarted node all attach together, and their snapshot writes are spread after the storm instead of in it.
+    /// </summary>
+    private void ScheduleSnapshot()
+    {
+        var max = _settings.SnapshotDelay ?? TimeSpan.Zero;
+        if (max <= TimeSpan.Zero)
+        {
+            SnapshotNow();
+            return;
+        }
+        if (_snapshotTimer is not null) return;
+        var delay = max * (0.5 + Random.Shared.NextDouble() / 2);
+        _snapshotTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, SnapshotDue.Instance, Self);
+    }
+
+    private void OnSnapshotDue()
+    {
+        _snapshotTimer = null;
+        if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) SnapshotNow();
+    }
+
+    private ICancelable? _snapshotTimer;
+    private sealed record SnapshotDue { public static readonly SnapshotDue Instance = new(); }
+
+    /// <summary>Saves a snapshot; once stored, older events and snapshots are deleted (journal per unit stays bounded).</summary>
+    private void SnapshotNow()
+    {
         // A big backlog makes a big snapshot; replaying its events on recovery is cheaper than writing it often.
-        if (LastSequenceNr % SnapshotEvery == 0 && _state.BacklogCount <= 1_000) SaveSnapshot(_state.ToSnapshot());
+        if (_state.BacklogCount <= 1_000) SaveSnapshot(_state.ToSnapshot());
     }
 
     /// <summary>Brings this session's share of the node's gauges up to date (backlog depth, connected).</summary>
@@ -647,6 +704,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     protected override void PostStop()
     {
         _ackWatchdog?.Cancel();
+        _snapshotTimer?.Cancel();
         ReportMetrics(stopped: true);
         // Callers still waiting (hand-off, passivation, restart) get where their write stands: durable ones
         // their state (202), ones whose journal write never confirmed "not durable" (503, retry with the key).

@@ -6,8 +6,13 @@ namespace HealthGateway.Gateway.Sessions;
 public static class UnitSessionCommands
 {
     /// <summary>A connection that completed the handshake asks to become the unit's current one.</summary>
-    /// <remarks><paramref name="KnownEpoch"/> is 0 for a new connection, else the epoch it last held (re-attach).</remarks>
-    public sealed record Attach(string UnitId, IActorRef Connection, string Software, long LastAppliedSeq, long KnownEpoch = 0) : IWithUnitId;
+    /// <remarks>
+    /// <paramref name="KnownEpoch"/> is 0 for a new connection, else the epoch it last held (re-attach).
+    /// <paramref name="GiveUpAt"/>: when the connection stops waiting (its attach timeout); an attach still queued after
+    /// that (a session recovering through a reconnect storm) persists no epoch for a socket that is already closed.
+    /// </remarks>
+    public sealed record Attach(string UnitId, IActorRef Connection, string Software, long LastAppliedSeq, long KnownEpoch = 0,
+        DateTimeOffset? GiveUpAt = null) : IWithUnitId;
 
     /// <summary>The connection is closing; ignored unless it is the current one.</summary>
     public sealed record Detach(string UnitId, IActorRef Connection) : IWithUnitId;

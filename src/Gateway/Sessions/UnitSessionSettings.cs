@@ -6,11 +6,12 @@ public sealed record UnitSessionSettings(
     int MaxBacklog,
     int DeliveryWindow,
     int FinishedRetention,
-    TimeSpan? DeliveryAckTimeout = null)
+    TimeSpan? DeliveryAckTimeout = null,
+    TimeSpan? SnapshotDelay = null)
 {
     public TimeSpan AckTimeout => DeliveryAckTimeout ?? TimeSpan.FromSeconds(10);
 
     public static UnitSessionSettings From(GatewayOptions options) => new(
         options.SessionIdlePassivation, options.MaxBacklogPerUnit, options.DeliveryWindow, options.OperationRetentionPerUnit,
-        options.DeliveryAckTimeout);
+        options.DeliveryAckTimeout, options.SessionSnapshotDelay);
 }

@@ -340,6 +340,36 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     private static UnitChange Change(long seq, string kind, string patientId, string? payload) =>
         new(seq, $"e-{seq}", kind, patientId, DateTimeOffset.UtcNow, payload);
 
+    // In a reconnect storm an attach can wait behind a slow recovery longer than its connection waits for the answer:
+    // its epoch must not be stored then (the socket is closed; every stored epoch lengthens later recoveries).
+    [Fact]
+    public void An_attach_reached_after_its_connection_gave_up_stores_no_epoch()
+    {
+        var session = Session();
+        var gaveUp = CreateTestProbe();
+        var next = CreateTestProbe();
+
+        session.Tell(new Attach(Unit, gaveUp.Ref, "test/1", 0, GiveUpAt: DateTimeOffset.UtcNow.AddSeconds(-1)));
+        session.Tell(new Attach(Unit, next.Ref, "test/1", 0, GiveUpAt: DateTimeOffset.UtcNow.AddMinutes(1)));
+
+        // The unit's next connection gets the first epoch: none was spent on the closed one.
+        Assert.Equal(1, next.ExpectMsg<Attached>().Epoch);
+        session.Tell(new GetStatus(Unit), next.Ref);
+        Assert.Equal(1, next.ExpectMsg<SessionStatus>().Epoch);
+        gaveUp.ExpectNoMsg(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void An_attach_within_its_deadline_is_stored_and_answered()
+    {
+        var session = Session();
+        var connection = CreateTestProbe();
+
+        session.Tell(new Attach(Unit, connection.Ref, "test/1", 0, GiveUpAt: DateTimeOffset.UtcNow.AddMinutes(1)));
+
+        Assert.Equal(1, connection.ExpectMsg<Attached>().Epoch);
+    }
+
     public new void Dispose()
     {
         _directory.Dispose();
