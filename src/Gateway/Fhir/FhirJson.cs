@@ -12,7 +12,10 @@ public static class FhirJson
 
     public static readonly JsonSerializerOptions Options = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
 
-    public static string Serialize(Resource resource) => JsonSerializer.Serialize(resource, resource.GetType(), Options);
+    public static readonly BaseFhirJsonSerializer Serializer = new(ModelInfo.ModelInspector);
+
+    /// <summary>'+' in offsets and '&lt;' in text stay as they are (a JSON API body, never inlined into HTML).</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The body as <typeparamref name="T"/>, or a message saying why it is not one.</summary>
     public static async Task<(T? Resource, string? Error)> ReadAsync<T>(HttpRequest request) where T : Resource

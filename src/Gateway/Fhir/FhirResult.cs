@@ -18,6 +18,8 @@ public sealed class FhirResult(Resource resource, int status = StatusCodes.Statu
         if (location is not null) response.Headers.Location = location;
         if (contentLocation is not null) response.Headers.ContentLocation = contentLocation;
         if (resource.Meta?.VersionId is { } version) response.Headers.ETag = $"W/\"{version}\"";
-        await System.Text.Json.JsonSerializer.SerializeAsync(response.Body, resource, resource.GetType(), FhirJson.Options, httpContext.RequestAborted);
+        // Straight into the response pipe (buffered in memory until the flush): no stream adapter, no converter lookup.
+        await using (var writer = new System.Text.Json.Utf8JsonWriter(response.BodyWriter, FhirJson.WriterOptions)) FhirJson.Serializer.Serialize(resource, writer);
+        await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 }
