@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
@@ -67,15 +68,9 @@ public static class FhirEndpoints
             return new FhirResult(FhirSearch.Page(http.Request, "Appointment", matches, count, offset));
         }).RequireScope(Scopes.AppointmentsRead).FromPatient(FhirPatientSource.SearchParameter);
 
-        data.MapGet("/Appointment/{id}", async (string id, HttpContext http, RoutedReads reads) =>
-        {
-            FhirIds.TryParse(id, out var patientId, out var appointmentId);
-            var (list, problem) = await reads.ReadContractAsync(http, patientId!, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId);
-            if (problem is not null) return problem;
-            return list!.Appointments.FirstOrDefault(a => a.Id == appointmentId) is { } found
-                ? new FhirResult(AppointmentMapping.ToFhir(found))
-                : NotFound("Appointment", id);
-        }).RequireScope(Scopes.AppointmentsRead).FromPatient(FhirPatientSource.RecordId);
+        data.MapGet("/Appointment/{id}", (string id, HttpContext http, RoutedReads reads) =>
+            ReadByIdAsync(http, reads, "Appointment", id, Operations.ListAppointments, contracts.AppointmentList, l => l.PatientId,
+                l => l.Appointments, a => a.Id, AppointmentMapping.ToFhir)).RequireScope(Scopes.AppointmentsRead).FromPatient(FhirPatientSource.RecordId);
 
         // create = book (Idempotency-Key honoured by WriteSubmitter)
         data.MapPost("/Appointment", async (HttpContext http, WriteSubmitter writes) =>
@@ -131,15 +126,9 @@ public static class FhirEndpoints
             return new FhirResult(FhirSearch.Page(http.Request, "Invoice", matches, count, offset));
         }).RequireScope(Scopes.BillingRead).FromPatient(FhirPatientSource.SearchParameter);
 
-        data.MapGet("/Invoice/{id}", async (string id, HttpContext http, RoutedReads reads) =>
-        {
-            FhirIds.TryParse(id, out var patientId, out var invoiceId);
-            var (list, problem) = await reads.ReadContractAsync(http, patientId!, Operations.ListInvoices, contracts.InvoiceList, i => i.PatientId);
-            if (problem is not null) return problem;
-            return list!.Invoices.FirstOrDefault(i => i.Id == invoiceId) is { } found
-                ? new FhirResult(InvoiceMapping.ToFhir(found))
-                : NotFound("Invoice", id);
-        }).RequireScope(Scopes.BillingRead).FromPatient(FhirPatientSource.RecordId);
+        data.MapGet("/Invoice/{id}", (string id, HttpContext http, RoutedReads reads) =>
+            ReadByIdAsync(http, reads, "Invoice", id, Operations.ListInvoices, contracts.InvoiceList, l => l.PatientId,
+                l => l.Invoices, i => i.Id, InvoiceMapping.ToFhir)).RequireScope(Scopes.BillingRead).FromPatient(FhirPatientSource.RecordId);
 
         // $pay: a named operation (Parameters in, the paid Invoice out); same durable write as POST .../payments
         data.MapPost("/Invoice/{id}/$pay", async (string id, HttpContext http, WriteSubmitter writes) =>
@@ -205,6 +194,17 @@ public static class FhirEndpoints
             var bundle = FhirSearch.Page(http.Request, $"Patient/{id}/$everything", resources, resources.Count, 0);
             return new FhirResult(bundle);
         }).RequireScope(Scopes.RecordsRead).FromPatient(FhirPatientSource.PatientId);
+    }
+
+    /// <summary>A read by record id: the patient's list, live from the unit, and the one entry with that id (404 when none).</summary>
+    private static async Task<IResult> ReadByIdAsync<TList, TItem>(HttpContext http, RoutedReads reads, string type, string id, string operation,
+        JsonTypeInfo<TList> contract, Func<TList, string> patientOf, Func<TList, IEnumerable<TItem>> items, Func<TItem, string> idOf, Func<TItem, Resource> map)
+        where TList : class
+    {
+        FhirIds.TryParse(id, out var patientId, out var recordId);
+        var (list, problem) = await reads.ReadContractAsync(http, patientId!, operation, contract, patientOf);
+        if (problem is not null) return problem;
+        return items(list!).FirstOrDefault(item => idOf(item) == recordId) is { } found ? new FhirResult(map(found)) : NotFound(type, id);
     }
 
     private static Patient PatientOf(string id) => new() { Id = id, Active = true };
