@@ -8,7 +8,7 @@ namespace HealthGateway.Gateway.Fhir;
 /// authentication, rate limiter and body limits) is written as an <c>OperationOutcome</c> with the same status code
 /// and headers (Retry-After, WWW-Authenticate) as <c>/api/v1</c>: one set of error decisions, two wire formats.
 /// </summary>
-internal sealed class FhirOperationOutcomeWriter : IProblemDetailsWriter
+internal sealed class FhirOperationOutcomeWriter(Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options) : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) => FhirPaths.IsFhir(context.HttpContext.Request.Path);
 
@@ -16,7 +16,9 @@ internal sealed class FhirOperationOutcomeWriter : IProblemDetailsWriter
     {
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
-        var status = problem.Status ?? http.Response.StatusCode;
+        problem.Status ??= http.Response.StatusCode;
+        options.Value.CustomizeProblemDetails?.Invoke(context); // the same details as /api/v1 (which token check failed, body limits)
+        var status = problem.Status.Value;
         var outcome = FhirOutcomes.Error(status, problem.Title, problem.Detail);
         if (problem is HttpValidationProblemDetails validation)
             foreach (var (field, messages) in validation.Errors)

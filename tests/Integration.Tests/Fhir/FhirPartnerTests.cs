@@ -189,8 +189,9 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
             var response = await Gateway.SendFhirAsync(HttpMethod.Get, path, token, accept: accept);
             Assert.True(status == response.StatusCode, $"{path}: expected {status}, got {response.StatusCode}");
             Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
-            var outcome = System.Text.Json.JsonSerializer.Deserialize<Resource>(await response.Content.ReadAsStringAsync(), FhirHttp.Json);
-            FhirValidation.AssertValid(Assert.IsType<OperationOutcome>(outcome));
+            var outcome = Assert.IsType<OperationOutcome>(System.Text.Json.JsonSerializer.Deserialize<Resource>(await response.Content.ReadAsStringAsync(), FhirHttp.Json));
+            FhirValidation.AssertValid(outcome);
+            Assert.False(string.IsNullOrEmpty(outcome.Issue[0].Diagnostics), $"{path}: the outcome says what went wrong");
         }
 
         // a body the gateway's own validation refuses: 400 with the field named
