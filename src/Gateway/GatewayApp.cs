@@ -4,6 +4,7 @@ using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Dashboard;
+using HealthGateway.Gateway.Fhir;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Ops;
@@ -55,6 +56,7 @@ public static class GatewayApp
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddFhirOperationOutcomes(); // before the framework's writer: /fhir errors as OperationOutcome
         builder.Services.AddInputProblemDetails();
         builder.Services.AddProblemJsonFallback();
         builder.Services.AddGatewayTransportSecurity(builder.Configuration);
@@ -98,6 +100,7 @@ public static class GatewayApp
         app.MapPatientReads();
         app.MapPatientWrites();
         app.MapOperations();
+        app.MapFhir();
         app.MapAudit();
         app.MapPatientEvents();
         app.MapUnitSocket();

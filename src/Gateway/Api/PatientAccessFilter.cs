@@ -17,7 +17,7 @@ public sealed class PatientAccessFilter(PatientAccessPolicy policy, PatientDirec
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var patientId = http.GetRouteValue("patientId") as string ?? "";
+        var patientId = PatientIdOf(http);
         if (patientId.Length == 0 || patientId.Length > ProtocolConstants.MaxIdLength)
             return await AuditedAsync(http, Problems.BadRequest("Invalid patient id", $"A patient id has 1 to {ProtocolConstants.MaxIdLength} characters."));
 
@@ -44,6 +44,15 @@ public sealed class PatientAccessFilter(PatientAccessPolicy policy, PatientDirec
 
         return await AuditedAsync(http, await next(context));
     }
+
+    /// <summary>
+    /// Set by a filter that runs before this one when the patient is not a route segment (FHIR's <c>?patient=</c>
+    /// or a resource id that names its patient); it then also names the patient in the audit record.
+    /// </summary>
+    public const string PatientIdItem = "hgw.patientId";
+
+    private static string PatientIdOf(HttpContext http) =>
+        http.Items.TryGetValue(PatientIdItem, out var item) && item is string fromItem ? fromItem : http.GetRouteValue("patientId") as string ?? "";
 
     /// <summary>Records the result's status, then hands the result on; 503 instead when the audit store failed.</summary>
     public static async ValueTask<object?> AuditedAsync(HttpContext http, object? result)

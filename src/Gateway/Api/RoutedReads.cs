@@ -30,9 +30,21 @@ public sealed class RoutedReads(
     public async Task<IResult> ReadAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract, Func<T, string> patientOf)
         where T : class
     {
+        var (value, problem) = await ReadContractAsync(http, patientId, operation, contract, patientOf);
+        return problem ?? TypedResults.Json(value!, contract);
+    }
+
+    /// <summary>
+    /// The unit's answer as the contract (Value), or the problem to answer instead; the one routed read that
+    /// <c>/api/v1</c> and <c>/fhir/r4</c> (which maps the contract to FHIR resources) share.
+    /// </summary>
+    public async Task<(T? Value, IResult? Problem)> ReadContractAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract,
+        Func<T, string> patientOf)
+        where T : class
+    {
         var ct = http.RequestAborted;
         var unitId = await directory.FindUnitAsync(patientId, ct);
-        if (unitId is null) return Problems.PatientNotFound(patientId);
+        if (unitId is null) return (null, Problems.PatientNotFound(patientId));
 
         var answer = await AskUnitAsync(unitId, patientId, operation, GatewayTracing.CorrelationId(http), ct);
         if (answer is ReadReplies.Replied { Status: ReplyStatus.NotFound })
@@ -40,7 +52,7 @@ public sealed class RoutedReads(
             // The cached route may predate a transfer: look again once before answering 404.
             directory.Evict(patientId);
             var current = await directory.FindUnitAsync(patientId, ct);
-            if (current is null || current == unitId) return Problems.PatientNotFound(patientId);
+            if (current is null || current == unitId) return (null, Problems.PatientNotFound(patientId));
             unitId = current;
             answer = await AskUnitAsync(unitId, patientId, operation, GatewayTracing.CorrelationId(http), ct);
         }
@@ -48,42 +60,42 @@ public sealed class RoutedReads(
         switch (answer)
         {
             case null:
-                return Problems.UnitTimeout();
+                return (null, Problems.UnitTimeout());
             case ReadReplies.Failed { Reason: ReadFailure.UnitOffline }:
-                return Problems.UnitOffline(options.Value.OfflineRetryAfterSeconds);
+                return (null, Problems.UnitOffline(options.Value.OfflineRetryAfterSeconds));
             case ReadReplies.Failed { Reason: ReadFailure.UnitBrokeProtocol }:
-                return Problems.BadUnitReply($"The unit answered '{operation}' with a frame that breaks the protocol; the gateway closed its connection.");
+                return (null, Problems.BadUnitReply($"The unit answered '{operation}' with a frame that breaks the protocol; the gateway closed its connection."));
             case ReadReplies.Failed:
-                return Problems.UnitBusy();
+                return (null, Problems.UnitBusy());
             case ReadReplies.Replied { Status: ReplyStatus.Ok, PayloadJson: { } json }:
                 try
                 {
                     var value = JsonSerializer.Deserialize(json, contract);
                     // Never hand one patient another patient's data, whatever the unit sent.
-                    if (value is not null && patientOf(value) == patientId) return TypedResults.Json(value, contract);
+                    if (value is not null && patientOf(value) == patientId) return (value, null);
                     logger.LogWarning("unit {UnitId} answered {Operation} for {PatientId} with another patient's data", unitId, operation, patientId);
                 }
                 catch (JsonException e)
                 {
                     logger.LogWarning("unit {UnitId} answered {Operation} with a payload that breaks the contract: {Error}", unitId, operation, e.Message);
                 }
-                return Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract.");
+                return (null, Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract."));
             case ReadReplies.Replied { Status: ReplyStatus.NotFound }:
-                return Problems.PatientNotFound(patientId);
+                return (null, Problems.PatientNotFound(patientId));
             case ReadReplies.Replied { Status: ReplyStatus.Ok }:
                 logger.LogWarning("unit {UnitId} answered {Operation} ok without a payload", unitId, operation);
-                return Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract.");
+                return (null, Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract."));
             case ReadReplies.Replied replied:
                 // The unit's own explanation stays in the log: it is written for the unit's operators, not for callers.
                 logger.LogWarning("unit {UnitId} answered {Operation} with {Status}: {Error}", unitId, operation, replied.Status, replied.Error);
-                return replied.Status switch
+                return (null, replied.Status switch
                 {
                     ReplyStatus.Unsupported => Problems.UnitReadUnsupported(operation),
                     ReplyStatus.Invalid => Problems.UnitRefusedRead(operation),
                     _ => Problems.UnitReadFailed(operation),
-                };
+                });
             default:
-                return Problems.BadUnitReply("Unexpected answer.");
+                return (null, Problems.BadUnitReply("Unexpected answer."));
         }
     }
 

@@ -29,15 +29,25 @@ public sealed class WriteSubmitter(
 
     public async Task<IResult> SubmitAsync(HttpContext http, string patientId, string operation, string payloadJson, bool createsResource)
     {
+        var (state, problem) = await EnqueueAsync(http, patientId, operation, payloadJson);
+        return problem ?? ToResult(state!, createsResource);
+    }
+
+    /// <summary>
+    /// The durable write itself: the operation's state once the journal confirmed it (and the unit settled it, if it did
+    /// within the wait), or the problem to answer instead. Shared by <c>/api/v1</c> and <c>/fhir/r4</c>.
+    /// </summary>
+    public async Task<(OperationState? State, IResult? Problem)> EnqueueAsync(HttpContext http, string patientId, string operation, string payloadJson)
+    {
         var settings = options.Value;
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length == 0) idempotencyKey = null!;
         else if (idempotencyKey.Length > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
-            return Problems.BadRequest("Invalid Idempotency-Key", $"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+            return (null, Problems.BadRequest("Invalid Idempotency-Key", $"An Idempotency-Key has 1 to {MaxIdempotencyKeyLength} visible ASCII characters."));
 
         var unitId = await directory.FindUnitAsync(patientId, http.RequestAborted);
-        if (unitId is null) return Problems.PatientNotFound(patientId);
-        if (unitLimiter.TryAcquire(unitId) is { } tooMany) return tooMany;
+        if (unitId is null) return (null, Problems.PatientNotFound(patientId));
+        if (unitLimiter.TryAcquire(unitId) is { } tooMany) return (null, tooMany);
 
         var (wait, applied) = PreferHeader.Resolve(http.Request, settings.WriteWait, settings.MaxWriteWait);
 
@@ -69,7 +79,7 @@ public sealed class WriteSubmitter(
         {
             span?.SetStatus(ActivityStatusCode.Error, "not durable in time");
             logger.LogWarning("write {Operation} for unit {UnitId}: durability not confirmed in time", operation, unitId);
-            return Problems.NotDurable(command.OperationId);
+            return (null, Problems.NotDurable(command.OperationId));
         }
 
         span?.SetTag(GatewayTracing.OutcomeTag, answer switch
@@ -81,11 +91,11 @@ public sealed class WriteSubmitter(
         if (answer is OperationState && applied is not null) http.Response.Headers["Preference-Applied"] = applied;
         return answer switch
         {
-            OperationState state => ToResult(state, createsResource),
-            WriteRefused { Reason: WriteRefusal.BacklogFull } => Problems.BacklogFull(),
-            WriteRefused { Reason: WriteRefusal.IdempotencyConflict } refused => Problems.IdempotencyConflict(refused.ExistingOperationId),
-            WriteRefused refused => Problems.NotDurable(refused.OperationId),
-            _ => Problems.NotDurable(command.OperationId),
+            OperationState state => (state, null),
+            WriteRefused { Reason: WriteRefusal.BacklogFull } => (null, Problems.BacklogFull()),
+            WriteRefused { Reason: WriteRefusal.IdempotencyConflict } refused => (null, Problems.IdempotencyConflict(refused.ExistingOperationId)),
+            WriteRefused refused => (null, Problems.NotDurable(refused.OperationId)),
+            _ => (null, Problems.NotDurable(command.OperationId)),
         };
     }
 

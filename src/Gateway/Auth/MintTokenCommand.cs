@@ -32,9 +32,9 @@ public static class MintTokenCommand
             Console.Error.WriteLine($"usage: mint-token --role <{string.Join('|', Roles.All)}> --sub <id> [--lifetime hh:mm:ss] [--scope \"s1 s2\"]...");
             return 2;
         }
-        if (scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } unknown)
+        if (scopes.FirstOrDefault(s => !Scopes.All.Contains(s) && !SmartScopes.TryParse(s, out _, out _)) is { } unknown)
         {
-            Console.Error.WriteLine($"unknown scope '{unknown}'; known: {string.Join(' ', Scopes.All)}");
+            Console.Error.WriteLine($"unknown scope '{unknown}'; known: {string.Join(' ', Scopes.All)} or SMART v2 names (docs/fhir.md)");
             return 2;
         }
 

@@ -31,8 +31,10 @@ public static class Scopes
         }
         if (string.IsNullOrWhiteSpace(value)) return EmptySet;
         var known = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var names = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var name in names)
             if (All.Contains(name)) known.Add(name);
+        known.UnionWith(SmartScopes.ToGatewayScopes(names)); // SMART on FHIR v2 names (docs/fhir.md)
         return known;
     }
 

@@ -1,0 +1,12 @@
+namespace HealthGateway.Gateway.Fhir;
+
+/// <summary>Where FHIR lives and how its URLs are built.</summary>
+public static class FhirPaths
+{
+    public const string Base = "/fhir/r4";
+
+    public static bool IsFhir(PathString path) => path.StartsWithSegments("/fhir", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The absolute base URL as the caller reached it (Bundle fullUrls and links are absolute).</summary>
+    public static string AbsoluteBase(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Base}";
+}

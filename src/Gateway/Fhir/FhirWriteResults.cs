@@ -1,0 +1,53 @@
+using System.Text.Json;
+using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol.Codec;
+using Hl7.Fhir.Model;
+using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+
+namespace HealthGateway.Gateway.Fhir;
+
+/// <summary>
+/// A durable write's state as FHIR: applied -> the resource the unit returned (201 + Location for a create);
+/// not applied within the wait -> FHIR's asynchronous pattern, 202 + <c>Content-Location</c> naming the operation
+/// (<c>/api/v1/operations/{id}</c>); rejected or expired -> 422 OperationOutcome, as on <c>/api/v1</c>.
+/// </summary>
+public static class FhirWriteResults
+{
+    public static IResult From(OperationState state, bool creates)
+    {
+        var operation = $"/api/v1/operations/{state.OperationId}";
+        switch (state.Status)
+        {
+            case OperationStatus.Applied:
+                var resource = ResourceOf(state);
+                if (resource is null) return Problems.BadUnitReply("The unit's answer to the write does not match the contract.");
+                return creates
+                    ? new FhirResult(resource, StatusCodes.Status201Created, location: $"{FhirPaths.Base}/{resource.TypeName}/{resource.Id}", contentLocation: operation)
+                    : new FhirResult(resource, StatusCodes.Status200OK, contentLocation: operation);
+            case OperationStatus.Rejected or OperationStatus.Expired:
+                return Problems.WriteNotApplied(state, operation);
+            default:
+                return new FhirResult(FhirOutcomes.Information(
+                        $"Stored durably as operation '{state.OperationId}' ({state.Status.ToString().ToLowerInvariant()}); the unit applies it when it can. Poll the Content-Location."),
+                    StatusCodes.Status202Accepted, contentLocation: operation);
+        }
+    }
+
+    private static Resource? ResourceOf(OperationState state)
+    {
+        if (state.ResultJson is not { Length: > 0 } json) return null;
+        try
+        {
+            return state.Operation switch
+            {
+                Protocol.Operations.PayInvoice => JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.Invoice) is { } invoice ? InvoiceMapping.ToFhir(invoice) : null,
+                _ => JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.Appointment) is { } appointment ? AppointmentMapping.ToFhir(appointment) : null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using HealthGateway.Integration.Tests.Infrastructure;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Task = System.Threading.Tasks.Task;
+
+namespace HealthGateway.Integration.Tests.Fhir;
+
+/// <summary>
+/// FHIR R4 as a partner uses it: Firely's FhirClient against a real gateway and real UnitNodes; every resource the
+/// gateway returns is validated against the R4 base profiles.
+/// </summary>
+[Collection(FhirGateway.Collection)]
+public sealed class FhirPartnerTests(FhirGateway fixture)
+{
+    private GatewayNode Gateway => fixture.Gateway;
+
+    [Fact]
+    public async Task Searches_page_through_exactly_what_the_unit_holds()
+    {
+        var client = fixture.Client(fixture.PartnerToken());
+        var local = (await fixture.Unit.Store.GetAppointmentsAsync(fixture.Patient))!.Appointments;
+
+        var page = await client.SearchAsync<Appointment>(new SearchParams().Where($"patient=Patient/{fixture.Patient}").LimitTo(2));
+        Assert.Equal(local.Count, page!.Total);
+        var seen = new List<Appointment>();
+        while (page is not null)
+        {
+            FhirValidation.AssertValid(page);
+            Assert.True(page.Entry.Count <= 2);
+            seen.AddRange(page.Entry.Select(e => (Appointment)e.Resource!));
+            page = await client.ContinueAsync(page);
+        }
+        Assert.Equal(local.Select(a => $"{fixture.Patient}.{a.Id}").Order(), seen.Select(a => a.Id).Order());
+        Assert.Equal(seen.OrderBy(a => a.Start).Select(a => a.Id), seen.Select(a => a.Id)); // ordered by start
+
+        // date ge/le and status narrow the same list
+        var today = DateTime.UtcNow.Date;
+        var future = await client.SearchAsync<Appointment>(new SearchParams()
+            .Where($"patient={fixture.Patient}").Where($"date=ge{today:yyyy-MM-dd}").Where($"date=le{today.AddYears(2):yyyy-MM-dd}").Where("status=booked"));
+        FhirValidation.AssertValid(future!);
+        var expected = local.Where(a => a.StartsAt >= today && a.Status == Protocol.Contracts.AppointmentStatus.Booked).Select(a => $"{fixture.Patient}.{a.Id}").Order();
+        Assert.Equal(expected, future!.Entry.Select(e => e.Resource!.Id).Order());
+
+        var one = await client.ReadAsync<Appointment>($"Appointment/{fixture.Patient}.{local[0].Id}");
+        FhirValidation.AssertValid(one!);
+        Assert.Equal(local[0].StartsAt, one!.Start);
+        Assert.Equal(local[0].DurationMinutes, one.MinutesDuration);
+    }
+
+    [Fact]
+    public async Task Records_invoices_patient_and_everything_are_valid_R4()
+    {
+        var client = fixture.Client(fixture.PartnerToken());
+        var patient = fixture.Patient;
+        var record = (await fixture.Unit.Store.GetMedicalRecordAsync(patient))!;
+        var invoices = (await fixture.Unit.Store.GetInvoicesAsync(patient))!.Invoices;
+
+        foreach (var (type, count) in new[] { ("AllergyIntolerance", record.Allergies.Count), ("Condition", record.Conditions.Count),
+                     ("MedicationStatement", record.Medications.Count), ("Encounter", record.Encounters.Count), ("Invoice", invoices.Count) })
+        {
+            var bundle = await client.SearchAsync(new SearchParams().Where($"patient=Patient/{patient}"), type);
+            FhirValidation.AssertValid(bundle!);
+            Assert.Equal(count, bundle!.Total);
+            Assert.All(bundle.Entry, e => Assert.Equal(type, e.Resource!.TypeName));
+        }
+
+        var invoice = await client.ReadAsync<Invoice>($"Invoice/{patient}.{invoices[0].Id}");
+        FhirValidation.AssertValid(invoice!);
+        Assert.Equal(invoices[0].AmountCents / 100m, invoice!.TotalGross!.Value);
+
+        var read = await client.ReadAsync<Patient>($"Patient/{patient}");
+        FhirValidation.AssertValid(read!);
+        Assert.Equal(patient, read!.Id);
+
+        var everything = await client.InstanceOperationAsync(new Uri($"Patient/{patient}", UriKind.Relative), "everything", useGet: true);
+        var all = Assert.IsType<Bundle>(everything);
+        FhirValidation.AssertValid(all);
+        var expected = 1 + record.Allergies.Count + record.Conditions.Count + record.Medications.Count + record.Encounters.Count
+            + (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Count + invoices.Count;
+        Assert.Equal(expected, all.Entry.Count);
+
+        var metadata = await client.CapabilityStatementAsync();
+        FhirValidation.AssertValid(metadata!);
+
+        // the validator does catch what breaks R4 (here: an Appointment without status and participants)
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => FhirValidation.AssertValid(new Appointment { Id = "broken" }));
+    }
+
+    [Fact]
+    public async Task Book_reschedule_cancel_and_pay_go_through_the_durable_path()
+    {
+        var client = fixture.Client(fixture.PartnerToken());
+        var patient = fixture.OtherPatient;
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(90).AddHours(9), TimeSpan.Zero);
+
+        var booked = await client.CreateAsync(NewAppointment(patient, start));
+        FhirValidation.AssertValid(booked!);
+        Assert.Equal(Appointment.AppointmentStatus.Booked, booked!.Status);
+        var local = (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Single(a => $"{patient}.{a.Id}" == booked.Id);
+        Assert.Equal(start, local.StartsAt);
+
+        booked.Start = start.AddHours(2);
+        var moved = await client.UpdateAsync(booked);
+        FhirValidation.AssertValid(moved!);
+        Assert.Equal(start.AddHours(2), moved!.Start);
+
+        moved.Status = Appointment.AppointmentStatus.Cancelled;
+        moved.CancelationReason = new CodeableConcept { Text = "patient asked" };
+        var cancelled = await client.UpdateAsync(moved);
+        Assert.Equal(Appointment.AppointmentStatus.Cancelled, cancelled!.Status);
+        Assert.Equal(Protocol.Contracts.AppointmentStatus.Cancelled,
+            (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Single(a => $"{patient}.{a.Id}" == booked.Id).Status);
+
+        var open = (await fixture.Unit.Store.GetInvoicesAsync(patient))!.Invoices.First(i => i.Status == Protocol.Contracts.InvoiceStatus.Open);
+        var pay = new Parameters();
+        pay.Add("amount", new Money { Value = open.AmountCents / 100m, Currency = Enum.Parse<Money.Currencies>(open.Currency) });
+        pay.Add("paymentReference", new FhirString("fhir-test-1"));
+        var paid = await client.InstanceOperationAsync(new Uri($"Invoice/{patient}.{open.Id}", UriKind.Relative), "pay", pay);
+        var invoice = Assert.IsType<Invoice>(paid);
+        FhirValidation.AssertValid(invoice);
+        Assert.Equal(Invoice.InvoiceStatus.Balanced, invoice.Status);
+
+        // paying again: the unit rejects it, 422 as on /api/v1, as an OperationOutcome
+        var again = await Gateway.SendFhirAsync(HttpMethod.Post, $"/fhir/r4/Invoice/{patient}.{open.Id}/$pay", fixture.PartnerToken(), pay);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, again.StatusCode);
+        FhirValidation.AssertValid(await again.ResourceAsync<OperationOutcome>());
+    }
+
+    [Fact]
+    public async Task Idempotency_key_gives_the_same_appointment_and_a_different_request_409()
+    {
+        var token = fixture.PartnerToken();
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(120).AddHours(10), TimeSpan.Zero);
+        var first = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", token, NewAppointment(fixture.Patient, start), idempotencyKey: "fhir-idem-1");
+        var second = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", token, NewAppointment(fixture.Patient, start), idempotencyKey: "fhir-idem-1");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal((await first.ResourceAsync<Appointment>()).Id, (await second.ResourceAsync<Appointment>()).Id);
+
+        var conflict = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", token, NewAppointment(fixture.Patient, start.AddHours(1)), idempotencyKey: "fhir-idem-1");
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        FhirValidation.AssertValid(await conflict.ResourceAsync<OperationOutcome>());
+    }
+
+    [Fact]
+    public async Task A_write_for_an_offline_unit_is_202_with_Content_Location_and_applied_on_reconnect()
+    {
+        var token = fixture.PartnerToken();
+        var patient = fixture.OfflinePatient;
+        await fixture.OfflineUnit.DisposeAsync();
+        var read = await Eventually.GetAsync(() => Gateway.SendFhirAsync(HttpMethod.Get, $"/fhir/r4/Appointment?patient={patient}", token),
+            r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(read.Headers.RetryAfter);
+        FhirValidation.AssertValid(await read.ResourceAsync<OperationOutcome>());
+
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(30).AddHours(8), TimeSpan.Zero);
+        var accepted = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", token, NewAppointment(patient, start), prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var operation = accepted.Content.Headers.ContentLocation!.ToString();
+        Assert.StartsWith("/api/v1/operations/", operation);
+        FhirValidation.AssertValid(await accepted.ResourceAsync<OperationOutcome>());
+
+        fixture.OfflineUnit = await fixture.StartUnitAsync("unit-fo", 1);
+        await Eventually.AssertAsync(async () => Assert.Equal("applied", await Gateway.OperationStatusAsync(operation, token)), TimeSpan.FromSeconds(60));
+        var bundle = await fixture.Client(token).SearchAsync<Appointment>(new SearchParams().Where($"patient={patient}").Where($"date={start:yyyy-MM-dd}"));
+        Assert.Contains(bundle!.Entry, e => ((Appointment)e.Resource!).Start == start);
+    }
+
+    [Fact]
+    public async Task Errors_are_OperationOutcomes_with_the_api_v1_status_codes()
+    {
+        var p = fixture.Patient;
+        var cases = new (string Path, string? Token, string? Accept, HttpStatusCode Status)[]
+        {
+            ($"/fhir/r4/Appointment?patient={p}", null, null, HttpStatusCode.Unauthorized),
+            ($"/fhir/r4/Appointment?patient={p}", "garbage.token.here", null, HttpStatusCode.Unauthorized),
+            ($"/fhir/r4/Invoice?patient={p}", Gateway.PartnerToken("fhir-narrow", FhirGateway.SmartAll), null, HttpStatusCode.Forbidden),
+            ($"/fhir/r4/Appointment?patient={fixture.OtherPatient}", Gateway.PatientToken(p), null, HttpStatusCode.NotFound),
+            ("/fhir/r4/Appointment", fixture.PartnerToken(), null, HttpStatusCode.BadRequest),
+            ($"/fhir/r4/Appointment/{p}.a-nope", fixture.PartnerToken(), null, HttpStatusCode.NotFound),
+            ("/fhir/r4/Appointment/no-patient-part", fixture.PartnerToken(), null, HttpStatusCode.NotFound),
+            ($"/fhir/r4/Appointment?patient={p}&date=yesterday", fixture.PartnerToken(), null, HttpStatusCode.BadRequest),
+            ($"/fhir/r4/Appointment?patient={p}", fixture.PartnerToken(), "application/fhir+xml", HttpStatusCode.NotAcceptable),
+        };
+        foreach (var (path, token, accept, status) in cases)
+        {
+            var response = await Gateway.SendFhirAsync(HttpMethod.Get, path, token, accept: accept);
+            Assert.True(status == response.StatusCode, $"{path}: expected {status}, got {response.StatusCode}");
+            Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+            var outcome = Assert.IsType<OperationOutcome>(System.Text.Json.JsonSerializer.Deserialize<Resource>(await response.Content.ReadAsStringAsync(), FhirHttp.Json));
+            FhirValidation.AssertValid(outcome);
+            Assert.False(string.IsNullOrEmpty(outcome.Issue[0].Diagnostics), $"{path}: the outcome says what went wrong");
+        }
+
+        // a body the gateway's own validation refuses: 400 with the field named
+        var invalid = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", fixture.PartnerToken(),
+            new Appointment { Status = Appointment.AppointmentStatus.Proposed, Participant = [new() { Actor = new ResourceReference($"Patient/{p}"), Status = ParticipationStatus.Accepted }] });
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Contains((await invalid.ResourceAsync<OperationOutcome>()).Issue, i => i.Diagnostics?.StartsWith("startsAt") == true);
+    }
+
+    internal static Appointment NewAppointment(string patientId, DateTimeOffset start) => new()
+    {
+        Status = Appointment.AppointmentStatus.Booked,
+        Start = start,
+        End = start.AddMinutes(30),
+        MinutesDuration = 30,
+        ReasonCode = [new CodeableConcept { Text = "Check-up" }],
+        Participant =
+        [
+            new Appointment.ParticipantComponent { Actor = new ResourceReference($"Patient/{patientId}"), Status = ParticipationStatus.Accepted },
+            new Appointment.ParticipantComponent { Actor = new ResourceReference { Display = "Dr. Fhir" }, Status = ParticipationStatus.Accepted },
+        ],
+    };
+}
