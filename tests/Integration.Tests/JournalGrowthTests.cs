@@ -9,6 +9,7 @@ namespace HealthGateway.Integration.Tests;
 /// re-attaching each time, keeps a bounded journal per unit (it grew by an event or more per unit per restart, and
 /// sessions that rarely write never reached a snapshot, so every restart replayed more).
 /// </summary>
+[Collection(FaultCollection.Name)]
 public sealed class JournalGrowthTests : IDisposable
 {
     private const int Restarts = 6; // without the fix: 6 rows per unit, above the bound of 5
@@ -31,11 +32,11 @@ public sealed class JournalGrowthTests : IDisposable
             }
             // The snapshot and the deletes after it are asynchronous: let them land before the next kill.
             if (round == Restarts - 1) break;
-            await Eventually.AssertAsync(() => { AssertBounded(); return Task.CompletedTask; });
+            await Eventually.AssertAsync(() => { AssertBounded(); return Task.CompletedTask; }, TimeSpan.FromMinutes(2));
             await gateway.KillAsync();
         }
 
-        await Eventually.AssertAsync(() => { AssertBounded(); return Task.CompletedTask; });
+        await Eventually.AssertAsync(() => { AssertBounded(); return Task.CompletedTask; }, TimeSpan.FromMinutes(2));
     }
 
     /// <summary>A recovery reads at most one snapshot and a few events whatever the number of restarts.</summary>
@@ -47,10 +48,15 @@ public sealed class JournalGrowthTests : IDisposable
             // Events since the last snapshot, plus the one row the SQL journal keeps (marked deleted) to remember the highest seq.
             Assert.InRange(Rows("journal", persistenceId), 1, UnitSessionActor.SnapshotOnAttachAfter + 2);
             Assert.InRange(Rows("snapshot", persistenceId), 0, 2);
+            // And the deletes after the newest snapshot have landed (a kill before them leaves those rows until the next snapshot).
+            Assert.Equal(0, Scalar("SELECT COUNT(*) FROM journal WHERE persistence_id = $p AND sequence_number < "
+                + "(SELECT COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = $p)", persistenceId));
         }
     }
 
-    private long Rows(string table, string persistenceId)
+    private long Rows(string table, string persistenceId) => Scalar($"SELECT COUNT(*) FROM {table} WHERE persistence_id = $p", persistenceId);
+
+    private long Scalar(string sql, string persistenceId)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -58,7 +64,7 @@ public sealed class JournalGrowthTests : IDisposable
         }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table} WHERE persistence_id = $p";
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$p", persistenceId);
         return (long)command.ExecuteScalar()!;
     }

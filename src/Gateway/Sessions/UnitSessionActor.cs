@@ -137,7 +137,12 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
         });
         Command<SnapshotDue>(_ => OnSnapshotDue());
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "unit {0}: snapshot failed", _unitId));
+        Command<SaveSnapshotFailure>(f =>
+        {
+            // E.g. the database busy under a storm: try again shortly, or recoveries keep replaying what it would have cut.
+            _log.Warning(f.Cause, "unit {0}: snapshot failed; retrying in {1}", _unitId, SnapshotRetryDelay);
+            ScheduleSnapshotIn(SnapshotRetryDelay);
+        });
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "unit {0}: deleting old events failed", _unitId));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -610,8 +615,14 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             SnapshotNow();
             return;
         }
+        ScheduleSnapshotIn(max * (0.5 + Random.Shared.NextDouble() / 2));
+    }
+
+    private static readonly TimeSpan SnapshotRetryDelay = TimeSpan.FromSeconds(2);
+
+    private void ScheduleSnapshotIn(TimeSpan delay)
+    {
         if (_snapshotTimer is not null) return;
-        var delay = max * (0.5 + Random.Shared.NextDouble() / 2);
         _snapshotTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, SnapshotDue.Instance, Self);
     }
 

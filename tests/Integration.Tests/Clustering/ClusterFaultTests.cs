@@ -293,8 +293,9 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
 }
 
 /// <summary>
-/// The tests that run a three-node cluster, one cluster at a time (nine gateway processes on two cores would test the
-/// machine, not the gateway), beside the other collections.
+/// The tests that use the PostgreSQL server, one at a time: one of them stops and restarts the server, and three-node
+/// clusters side by side (nine gateway processes on two cores) would test the machine, not the gateway. Beside the
+/// other collections.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ClusterFaultCollection

@@ -10,6 +10,8 @@ using HealthGateway.Protocol.Frames;
 namespace HealthGateway.Integration.Tests.Clustering;
 
 /// <summary>The gateway on PostgreSQL: the schema step, the patient directory, and the durable write path.</summary>
+// With the cluster tests: one of them stops and restarts the PostgreSQL server every PostgreSQL test uses.
+[Collection(ClusterFaultCollection.Name)]
 public sealed class PostgreSqlStorageTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
