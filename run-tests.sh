@@ -38,14 +38,4 @@ if [[ -z "${HGW_TEST_POSTGRES:-}" ]]; then
   fi
 fi
 
-# Build once, then every test project at the same time, the longest (Integration) first: `dotnet test Akka.sln`
-# ran the short projects only after it. Each test line stays whole; the exit status is the worst of them.
-dotnet build Akka.sln -v quiet -nologo
-status=0
-pids=()
-for project in tests/Integration.Tests tests/Dashboard.Tests tests/Gateway.Tests tests/Protocol.Tests tests/UnitNode.Tests; do
-  dotnet test "$project" --no-build "${logger[@]}" "$@" &
-  pids+=($!)
-done
-for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
-exit "$status"
+dotnet test Akka.sln "${logger[@]}" "$@"
