@@ -56,6 +56,10 @@ public static class GatewayApp
         });
 
         builder.Services.AddProblemDetails();
+        // A body read by an endpoint itself (FHIR parses its own) refuses with the status Kestrel or the body cap chose
+        // (413, 408, 400), as minimal API binding does, not 500.
+        builder.Services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(options =>
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddFhirOperationOutcomes(); // before the framework's writer: /fhir errors as OperationOutcome
         builder.Services.AddInputProblemDetails();
         builder.Services.AddProblemJsonFallback();

@@ -164,6 +164,25 @@ public sealed class FhirAccessTests(FhirGateway fixture)
         });
     }
 
+    [Fact]
+    public async Task A_body_over_the_cap_is_413_as_an_OperationOutcome_and_books_nothing()
+    {
+        var token = fixture.Gateway.PatientToken(fixture.Patient);
+        var before = await fixture.Gateway.GetAsync($"/api/v1/patients/{fixture.Patient}/appointments", token);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/r4/Appointment")
+        {
+            Content = new StringContent("{\"resourceType\":\"Appointment\",\"comment\":\"" + new string('a', 100_000) + "\"}", System.Text.Encoding.UTF8, "application/fhir+json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var response = await fixture.Gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var outcome = await response.JsonAsync();
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        var after = await fixture.Gateway.GetAsync($"/api/v1/patients/{fixture.Patient}/appointments", token);
+        Assert.Equal(await before.Content.ReadAsStringAsync(), await after.Content.ReadAsStringAsync());
+    }
+
     private async Task<List<JsonElement>> AuditRowsAsync(string patientId, string subject)
     {
         var response = await fixture.Gateway.GetAsync($"/api/v1/audit?patientId={patientId}&subject={subject}&limit=1000", fixture.Gateway.AdminToken());
