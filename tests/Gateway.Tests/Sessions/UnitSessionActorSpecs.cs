@@ -17,6 +17,8 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
 
     private static readonly string Config = """
         akka.loglevel = WARNING
+        # Generous: under a loaded CI box the first spec's attach took 20 s (JIT and test hosts starting side by side).
+        akka.test.single-expect-default = 20s
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
