@@ -226,9 +226,11 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             output.WriteLine($"probe writes during the {outage.Elapsed.TotalSeconds:F1}s outage answered: {string.Join(", ", probes)}");
             Assert.All(probes, status => Assert.Equal(503, status));
 
-            // Carries on once the database is back: a fresh round of writes is accepted by every unit.
+            // Carries on once the database is back: a fresh round of writes is accepted by every unit. The target is
+            // 10 s (measured: under 3 s, docs/operations.md); the deadline is generous for a loaded machine but fails
+            // the minute a snapshot-store breaker used to cost (ADR 17).
             var recovery = Stopwatch.StartNew();
-            await Task.WhenAll(unitIds.Select(u => writer.BookUntilAcceptedAsync(patients[u], _cluster.PatientToken(patients[u]), 20_000, TimeSpan.FromMinutes(2))));
+            await Task.WhenAll(unitIds.Select(u => writer.BookUntilAcceptedAsync(patients[u], _cluster.PatientToken(patients[u]), 20_000, TimeSpan.FromSeconds(45))));
             recovery.Stop();
             await stop.CancelAsync();
             var accepted = await load;
