@@ -38,4 +38,5 @@ if [[ -z "${HGW_TEST_POSTGRES:-}" ]]; then
   fi
 fi
 
-dotnet test Akka.sln "${logger[@]}" "$@"
+# Release: the suite is CPU-bound on two cores, and Debug builds run our code without JIT optimizations.
+dotnet test Akka.sln -c Release "${logger[@]}" "$@"

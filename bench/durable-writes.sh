@@ -15,7 +15,7 @@ SECONDS_PER_RUN="${1:-10}"; ROUNDS="${2:-3}"; CONNECTIONS="${3:-64}"
 command -v hey >/dev/null || { echo "needs hey: apt-get install -y hey"; exit 2; }
 DATA="$(mktemp -d)"; PORT=5491; URL="http://127.0.0.1:${PORT}"
 
-# CONFIG=Debug NO_BUILD=1 reuse the test build (CI checks that the script works; figures need Release).
+# NO_BUILD=1 reuses the test build (Release, as .ci/run does; CONFIG=Debug for a Debug build).
 CONFIG="${CONFIG:-Release}"
 [[ "${NO_BUILD:-0}" == 1 ]] || dotnet build Akka.sln -c "$CONFIG" -v quiet -nologo -clp:ErrorsOnly >/dev/null
 GW=(dotnet "src/Gateway/bin/$CONFIG/net10.0/HealthGateway.Gateway.dll")

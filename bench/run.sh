@@ -2,7 +2,7 @@
 # The benchmark harness (issue #5). One command:
 #   bench/run.sh            full run (about 25 min): every scenario, 3 rounds ABAB where there are baselines
 #   bench/run.sh --quick    a few minutes: 1 round, shorter runs, smaller idle/storm/directory sizes
-#   bench/run.sh --smoke    ~1 s of each component (~80 s in all, plus an incremental Debug build), checks they worked (CI); no timed assertion
+#   bench/run.sh --smoke    ~1 s of each component (~80 s in all, plus an incremental build), checks they worked (CI); no timed assertion
 #   bench/run.sh [--quick] throughput directory ...   only the named scenarios
 # Scenarios: throughput (closed loop + open-loop latency, gateway vs baselines), idle, writes (durable
 # writes + backlog drain), storm, directory.
@@ -37,8 +37,8 @@ case $MODE in
          IDLE_LEVELS=(0 20); WRITE_UNITS=2; DRAIN=50; STORM=10; DIR_PATIENTS=5000 ;;
 esac
 TOKEN_CACHE="${TOKEN_CACHE:-100000}"; ROUNDS="${BENCH_ROUNDS:-$ROUNDS}"
-# The smoke checks that the parts work, so it uses the Debug build that `dotnet test Akka.sln` already made.
-CONFIG=Release; [[ $MODE == smoke ]] && CONFIG=Debug
+# Release throughout: the smoke reuses the build that ./run-tests.sh already made.
+CONFIG=Release
 
 OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$MODE"; mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
 WORK="$(mktemp -d)"; KEY="$WORK/dev-signing-key.pem"
