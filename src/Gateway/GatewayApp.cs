@@ -68,6 +68,7 @@ public static class GatewayApp
         builder.Services.AddGatewayAuthentication(builder.Configuration, builder.Environment);
         builder.Services.AddHealthChecks();
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
+        builder.Services.AddRequestDrain();
         builder.Services.AddGatewayAkka();
         builder.Services.AddGatewayOpenApi();
         builder.Services.AddOps();
@@ -78,15 +79,22 @@ public static class GatewayApp
         // Opens the database (SQLite: sets WAL, creates the gateway's tables) before Akka's journal touches it.
         GatewaySchema.CreateOnStart(app.Services);
 
-        // Close unit sockets with 1001 as soon as the host starts stopping: Kestrel would otherwise wait
-        // for these long-running requests until its shutdown timeout and then reset them.
-        app.Lifetime.ApplicationStopping.Register(() => UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult());
-
+        // A graceful stop: requests in flight finish, unit sockets close with 1001, then the node leaves the cluster
+        // (ADR 18). Akka's coordinated shutdown does the same in its first phases, for whichever of the two comes first
+        // (the host stopping, or Akka's shutdown when the node leaves or is downed); done once, the other finds it done.
+        // Kestrel would otherwise wait for the unit sockets' long-running requests until its shutdown timeout.
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<RequestDrain>().DrainAsync(app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.ShutdownDrainTimeout)
+                .GetAwaiter().GetResult();
+            UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult();
+        });
         app.UseExceptionHandler();
         app.UseRequestBodyCap(); // 413 that the client can read, however the body is sent
         app.UseGatewayTransportSecurity(); // HSTS + HTTPS redirection outside Development
         app.UseStatusCodePages(); // empty 401/403/404 bodies become problem+json too
         app.UseWebSockets();
+        app.UseRequestDrain();
         app.UseMiddleware<AuditMiddleware>(); // before authentication: it also records 401s on patient routes
         app.UseAuthentication();
         app.UseAuthorization();

@@ -83,6 +83,9 @@ public sealed class GatewayOptions
     /// <summary>How long a write may wait for the journal before the caller gets 503 (durability not confirmed).</summary>
     public TimeSpan WriteAcceptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>On a graceful stop, how long requests in flight may take to finish before the node leaves the cluster (ADR 18).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Time to live of a write by operation: a unit that receives it later answers "expired" instead of applying it.
     /// A payment must not apply days late.

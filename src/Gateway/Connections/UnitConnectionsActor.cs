@@ -47,13 +47,13 @@ public sealed class UnitConnectionsActor : ReceiveActor
 
 public static class UnitConnectionsHosting
 {
-    /// <summary>The connections parent, and a shutdown step that closes unit sockets with 1001 before the node goes.</summary>
+    /// <summary>The connections parent, and a shutdown step that closes unit sockets with 1001 before the node goes (after the HTTP drain: a read in flight still gets its reply).</summary>
     public static AkkaConfigurationBuilder WithUnitConnections(this AkkaConfigurationBuilder builder, UnitAttachAdmission admission) =>
         builder.WithActors((system, registry) =>
         {
             var parent = system.ActorOf(Props.Create<UnitConnectionsActor>(admission), "unit-connections");
             registry.Register<UnitConnectionsActor>(parent);
-            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "close-unit-sockets", async () =>
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-unit-sockets", async () =>
             {
                 await CloseAllAsync(parent);
                 return Akka.Done.Instance;
@@ -61,8 +61,11 @@ public static class UnitConnectionsHosting
         });
 
     /// <summary>Closes every unit socket of this node with 1001 and waits (at most 5 s) until they are closed.</summary>
+    /// <remarks>Nothing to do once the actor system has terminated (its shutdown closed them): an ask would wait out its timeout.</remarks>
     public static Task CloseAllAsync(IServiceProvider services) =>
-        CloseAllAsync(services.GetRequiredService<IRequiredActor<UnitConnectionsActor>>().ActorRef);
+        services.GetRequiredService<ActorSystem>().WhenTerminated.IsCompleted
+            ? Task.CompletedTask
+            : CloseAllAsync(services.GetRequiredService<IRequiredActor<UnitConnectionsActor>>().ActorRef);
 
     private static async Task CloseAllAsync(IActorRef parent)
     {

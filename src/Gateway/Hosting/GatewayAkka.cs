@@ -38,6 +38,9 @@ public static class GatewayAkka
             // Configured overrides first (highest precedence), then the tuning files.
             akka.AddHocon(HoconFiles.Load(database.Provider), HoconAddMode.Prepend);
             if (tuning.ToHocon() is { Length: > 0 } overrides) akka.AddHocon(overrides, HoconAddMode.Prepend);
+            // The HTTP drain runs in this phase (RequestDrainMiddleware); the phase's default timeout is 5 s.
+            akka.AddHocon($"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {(int)(options.ShutdownDrainTimeout + TimeSpan.FromSeconds(2)).TotalMilliseconds}ms",
+                HoconAddMode.Prepend);
             var tls = provider.GetRequiredService<IOptions<ClusterTlsOptions>>().Value;
             if (tls.ToHocon() is { Length: > 0 } tlsHocon) akka.AddHocon(tlsHocon, HoconAddMode.Prepend);
             akka
@@ -60,6 +63,7 @@ public static class GatewayAkka
                     autoInitialize: database.CreatesSchemaOnStart,
                     journalBuilder: journal => journal.WithHealthCheck(HealthStatus.Unhealthy, "journal", [HealthTags.Ready]))
                 .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
+                .WithRequestDrain(provider)
                 .WithPatientFeeds()
                 .WithUnitSessions()
                 .WithUnitConnections(provider.GetRequiredService<UnitAttachAdmission>())
