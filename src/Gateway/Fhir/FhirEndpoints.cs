@@ -163,15 +163,19 @@ public static class FhirEndpoints
 
     private static void MapPatient(RouteGroupBuilder data)
     {
-        // The protocol carries no demographics: a Patient is its id (docs/fhir.md, "Not served"). The access decision
-        // (the directory knows the patient, the caller may reach them) is the whole read.
-        data.MapGet("/Patient/{id}", (string id) => new FhirResult(PatientOf(id)))
-            .RequireScope(Scopes.RecordsRead).FromPatient(FhirPatientSource.PatientId);
+        // patient.demographics from the unit; a unit that predates it (501 unsupported) gives the id-only Patient.
+        data.MapGet("/Patient/{id}", async (string id, HttpContext http, RoutedReads reads) =>
+        {
+            var (patient, problem) = await ReadPatientAsync(http, reads, id);
+            return problem ?? new FhirResult(patient!);
+        }).RequireScope(Scopes.RecordsRead).FromPatient(FhirPatientSource.PatientId);
 
         data.MapGet("/Patient/{id}/$everything", async (string id, HttpContext http, RoutedReads reads, PatientAccessPolicy policy, PatientDirectory directory) =>
         {
             var contracts = ProtocolJsonContext.Default;
-            var resources = new List<Resource> { PatientOf(id) };
+            var (patient, patientProblem) = await ReadPatientAsync(http, reads, id);
+            if (patientProblem is not null) return patientProblem;
+            var resources = new List<Resource> { patient! };
             var (record, problem) = await reads.ReadContractAsync(http, id, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId);
             if (problem is not null) return problem;
             resources.AddRange(MedicalRecordMapping.Allergies(record!));
@@ -207,7 +211,14 @@ public static class FhirEndpoints
         return items(list!).FirstOrDefault(item => idOf(item) == recordId) is { } found ? new FhirResult(map(found)) : NotFound(type, id);
     }
 
-    private static Patient PatientOf(string id) => new() { Id = id, Active = true };
+    /// <summary>The Patient from the unit's demographics, or id-only when the unit does not offer them (an older unit).</summary>
+    private static async Task<(Patient? Patient, IResult? Problem)> ReadPatientAsync(HttpContext http, RoutedReads reads, string id)
+    {
+        var (demographics, problem) = await reads.ReadContractAsync(http, id, Operations.GetDemographics,
+            ProtocolJsonContext.Default.PatientDemographics, d => d.PatientId);
+        if (problem is IStatusCodeHttpResult { StatusCode: StatusCodes.Status501NotImplemented }) return (PatientMapping.IdOnly(id), null);
+        return problem is not null ? (null, problem) : (PatientMapping.ToFhir(demographics!), null);
+    }
 
     private static string PatientOf(HttpContext http) => (string)http.Items[PatientAccessFilter.PatientIdItem]!;
 

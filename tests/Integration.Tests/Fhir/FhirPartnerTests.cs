@@ -69,9 +69,15 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
         FhirValidation.AssertValid(invoice!);
         Assert.Equal(invoices[0].AmountCents / 100m, invoice!.TotalGross!.Value);
 
+        // demographics live from the unit (patient.demographics), as its store holds them
         var read = await client.ReadAsync<Patient>($"Patient/{patient}");
         FhirValidation.AssertValid(read!);
         Assert.Equal(patient, read!.Id);
+        var demographics = (await fixture.Unit.Store.GetDemographicsAsync(patient))!;
+        Assert.Equal(demographics.Name, Assert.Single(read.Name).Text);
+        Assert.NotNull(demographics.Gender);
+        Assert.Equal(demographics.Gender.ToString(), read.Gender.ToString());
+        Assert.Equal(demographics.BirthDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), read.BirthDate);
 
         var everything = await client.InstanceOperationAsync(new Uri($"Patient/{patient}", UriKind.Relative), "everything", useGet: true);
         var all = Assert.IsType<Bundle>(everything);
@@ -79,12 +85,40 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
         var expected = 1 + record.Allergies.Count + record.Conditions.Count + record.Medications.Count + record.Encounters.Count
             + (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Count + invoices.Count;
         Assert.Equal(expected, all.Entry.Count);
+        Assert.Equal(demographics.Name, all.Entry.Select(e => e.Resource).OfType<Patient>().Single().Name.Single().Text);
 
         var metadata = await client.CapabilityStatementAsync();
         FhirValidation.AssertValid(metadata!);
 
         // the validator does catch what breaks R4 (here: an Appointment without status and participants)
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => FhirValidation.AssertValid(new Appointment { Id = "broken" }));
+    }
+
+    [Fact]
+    public async Task A_unit_that_predates_demographics_still_serves_the_id_only_Patient()
+    {
+        // A hand-made unit that speaks protocol 1 without patient.demographics: it answers unsupported, as an old unit does.
+        var (unit, _) = await RawUnitClient.AttachAsync(Gateway.WebSocketBase, Gateway.UnitToken("unit-f-old"), "unit-f-old");
+        await using var _ = unit;
+        const string patient = "p-f-old";
+        await unit.SendAsync(new Protocol.Frames.EventBatch([new Protocol.Frames.UnitEvent(1, "ev-f-old", Protocol.UnitEventKinds.PatientRegistered, patient,
+            DateTimeOffset.UtcNow, Protocol.Codec.FrameCodec.ToElement(new Protocol.Contracts.PatientRegistered("Old Unit"),
+                Protocol.Codec.ProtocolJsonContext.Default.PatientRegistered))]));
+        Assert.Equal(1, Assert.IsType<Protocol.Frames.Ack>(await unit.ReceiveAsync()).UpToSeq);
+
+        var response = Gateway.SendFhirAsync(HttpMethod.Get, $"/fhir/r4/Patient/{patient}", Gateway.PatientToken(patient));
+        var request = Assert.IsType<Protocol.Frames.Request>(await unit.ReceiveAsync());
+        Assert.Equal(Protocol.Operations.GetDemographics, request.Operation);
+        Assert.Equal(patient, request.PatientId);
+        await unit.SendAsync(new Protocol.Frames.Reply(request.Id, Protocol.Frames.ReplyStatus.Unsupported, Error: "operation 'patient.demographics' is not supported"));
+
+        var answer = await response;
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var read = await answer.ResourceAsync<Patient>();
+        FhirValidation.AssertValid(read);
+        Assert.Equal(patient, read.Id);
+        Assert.Empty(read.Name);
+        Assert.Null(read.Gender);
     }
 
     [Fact]
