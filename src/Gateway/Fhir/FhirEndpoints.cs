@@ -47,21 +47,14 @@ public static class FhirEndpoints
         {
             var (count, offset, pagingError) = FhirSearch.Paging(http.Request);
             if (pagingError is not null) return Problems.BadRequest("Invalid search parameter", pagingError);
-            var dates = new List<DateParameter>();
-            foreach (var value in http.Request.Query["date"])
-            {
-                if (!DateParameter.TryParse(value ?? "", out var date))
-                    return Problems.BadRequest("Invalid search parameter", $"date '{value}' is not a FHIR date with an optional prefix eq, ge, le, gt or lt.");
-                dates.Add(date!);
-            }
-            var statuses = http.Request.Query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+            var (criteria, criteriaError) = AppointmentCriteria.Parse(http.Request.Query["date"], http.Request.Query["status"]);
+            if (criteria is null) return Problems.BadRequest("Invalid search parameter", criteriaError!);
 
             var patientId = PatientOf(http);
             var (list, problem) = await reads.ReadContractAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId);
             if (problem is not null) return problem;
             var matches = list!.Appointments
-                .Where(a => dates.All(d => d.Matches(a.StartsAt)))
-                .Where(a => statuses.Count == 0 || statuses.Contains(AppointmentMapping.CodeOf(a.Status)))
+                .Where(criteria.Matches)
                 .OrderBy(a => a.StartsAt).ThenBy(a => a.Id, StringComparer.Ordinal)
                 .Select(AppointmentMapping.ToFhir)
                 .ToList<Resource>();
@@ -72,12 +65,19 @@ public static class FhirEndpoints
             ReadByIdAsync(http, reads, "Appointment", id, Operations.ListAppointments, contracts.AppointmentList, l => l.PatientId,
                 l => l.Appointments, a => a.Id, AppointmentMapping.ToFhir)).RequireScope(Scopes.AppointmentsRead).FromPatient(FhirPatientSource.RecordId);
 
-        // create = book (Idempotency-Key honoured by WriteSubmitter)
-        data.MapPost("/Appointment", async (HttpContext http, WriteSubmitter writes) =>
+        // create = book (Idempotency-Key honoured by WriteSubmitter; If-None-Exist by ConditionalCreate)
+        data.MapPost("/Appointment", async (HttpContext http, WriteSubmitter writes, RoutedReads reads, PatientAccessPolicy policy, PatientDirectory directory) =>
         {
             var appointment = (Appointment)http.Items[FhirPatientResolver.AppointmentItem]!;
             var (contract, errors) = AppointmentMapping.ToBooking(appointment).Validate(DateTimeOffset.UtcNow);
             if (contract is null) return Invalid(errors);
+            if (http.Request.Headers[ConditionalCreate.Header] is { Count: > 0 } condition)
+            {
+                var (existing, conditionProblem) = await ConditionalCreate.FindExistingAsync(http, condition.ToString(), PatientOf(http), reads, policy, directory);
+                if (conditionProblem is not null) return conditionProblem;
+                if (existing is not null) return new FhirResult(AppointmentMapping.ToFhir(existing), StatusCodes.Status200OK,
+                    contentLocation: $"{FhirPaths.Base}/Appointment/{FhirIds.Compose(existing.PatientId, existing.Id)}");
+            }
             var (state, problem) = await writes.EnqueueAsync(http, PatientOf(http), Operations.BookAppointment,
                 JsonSerializer.Serialize(contract, contracts.BookAppointment));
             return problem ?? FhirWriteResults.From(state!, creates: true);

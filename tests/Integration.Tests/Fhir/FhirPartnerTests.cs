@@ -95,6 +95,60 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
     }
 
     [Fact]
+    public async Task Conditional_create_books_once_returns_the_match_and_refuses_ambiguity()
+    {
+        var patient = (await fixture.Unit.PatientIdsAsync())[2];
+        var token = Gateway.PatientToken(patient);
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(150).AddHours(14), TimeSpan.Zero);
+        var condition = $"date={start.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z&status=booked";
+        async Task<int> BookedAtUnit() => (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Count;
+        var before = await BookedAtUnit();
+
+        // 0 matches: created
+        var created = await SendConditionalAsync(patient, token, start, condition);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var booked = await created.ResourceAsync<Appointment>();
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // 1 match: 200 with that appointment, nothing booked
+        var again = await SendConditionalAsync(patient, token, start, condition);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var existing = await again.ResourceAsync<Appointment>();
+        FhirValidation.AssertValid(existing);
+        Assert.Equal(booked.Id, existing.Id);
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // more than one match: 412, nothing booked (the seeded future appointments are booked too)
+        var ambiguous = await SendConditionalAsync(patient, token, start.AddHours(1), "status=booked");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, ambiguous.StatusCode);
+        await ambiguous.ResourceAsync<OperationOutcome>();
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // criteria the search does not serve, or another patient: 400; a create-only token may not learn what exists: 403
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendConditionalAsync(patient, token, start, "identifier=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendConditionalAsync(patient, token, start, $"patient={fixture.OtherPatient}&status=booked")).StatusCode);
+        var createOnly = await SendConditionalAsync(patient, fixture.PartnerToken("system/Appointment.c"), start, condition);
+        Assert.Equal(HttpStatusCode.Forbidden, createOnly.StatusCode);
+        await createOnly.ResourceAsync<OperationOutcome>();
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // the CapabilityStatement says so
+        var metadata = await fixture.Client(null).CapabilityStatementAsync();
+        Assert.True(metadata!.Rest[0].Resource.Single(r => r.Type == "Appointment").ConditionalCreate);
+    }
+
+    private async Task<HttpResponseMessage> SendConditionalAsync(string patient, string token, DateTimeOffset start, string condition)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/r4/Appointment");
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Accept.ParseAdd("application/fhir+json");
+        request.Headers.TryAddWithoutValidation("If-None-Exist", condition);
+        request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(NewAppointment(patient, start), FhirHttp.Json),
+            System.Text.Encoding.UTF8, "application/fhir+json");
+        return await Gateway.Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_unit_that_predates_demographics_still_serves_the_id_only_Patient()
     {
         // A hand-made unit that speaks protocol 1 without patient.demographics: it answers unsupported, as an old unit does.
