@@ -33,6 +33,17 @@ public static class FhirEndpoints
             .AddEndpointFilter<PatientAccessFilter>()
             .RequireRateLimiting(RateLimiting.PerCaller);
 
+        // FHIR's asynchronous pattern: the 202's Content-Location. Same lookup and visibility as /api/v1/operations/{id}.
+        fhir.MapGet($"/{FhirPaths.OperationsSegment}/{{operationId}}", async (string operationId, HttpContext http, OperationLookup operations) =>
+            {
+                var (state, problem) = await operations.FindAsync(http, operationId);
+                return problem ?? FhirWriteResults.Status(state!);
+            })
+            .RequireAuthorization(Policies.Caller)
+            .WithMetadata(AuditedEndpoint.Instance)
+            .AddEndpointFilter<AuditResultFilter>()
+            .RequireRateLimiting(RateLimiting.PerCaller);
+
         MapAppointments(data);
         MapInvoices(data);
         MapRecords(data);

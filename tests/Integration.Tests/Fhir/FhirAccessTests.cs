@@ -21,6 +21,8 @@ public sealed class FhirAccessTests(FhirGateway fixture)
     {
         SearchAppointment, ReadAppointment, CreateAppointment, UpdateAppointment, SearchInvoice, ReadInvoice, PayInvoice,
         SearchAllergyIntolerance, SearchCondition, SearchMedicationStatement, SearchEncounter, ReadPatient, Everything, Metadata,
+        /// <summary>The async pattern's status URL: checked against /api/v1/operations/{id} (<see cref="The_FHIR_operation_status_has_the_authorization_of_api_v1"/>).</summary>
+        OperationStatus,
     }
 
     // Columns in Caller order. PartnerConditionOnly holds system/Condition.rs only: records.read shows all four record
@@ -118,6 +120,38 @@ public sealed class FhirAccessTests(FhirGateway fixture)
             .Where(r => !r.Item2.Contains("/.well-known/", StringComparison.Ordinal))
             .ToList();
 
+    public static TheoryData<Caller> Callers() => [.. Enum.GetValues<Caller>()];
+
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task The_FHIR_operation_status_has_the_authorization_of_api_v1(Caller caller)
+    {
+        // An appointment booked by the SMART partner for the patient: the partner and the patient may follow it, nobody else.
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(300 + (int)caller).AddHours(15), TimeSpan.Zero);
+        var accepted = await fixture.Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", fixture.PartnerToken(),
+            FhirPartnerTests.NewAppointment(fixture.Patient, start), prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var fhirUrl = accepted.Content.Headers.ContentLocation!.ToString();
+        var v1Url = "/api/v1/operations/" + fhirUrl["/fhir/r4/_operations/".Length..];
+        var token = TokenOf(caller);
+
+        var fhir = await fixture.Gateway.SendFhirAsync(HttpMethod.Get, fhirUrl, token);
+        var v1 = await fixture.Gateway.GetAsync(v1Url, token);
+
+        // /api/v1 answers 200 with the state; FHIR 200 (applied: the resource) or 202 (not yet: an OperationOutcome)
+        if (v1.StatusCode == HttpStatusCode.OK) Assert.Contains(fhir.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
+        else Assert.Equal(v1.StatusCode, fhir.StatusCode);
+        Assert.Equal(caller is Caller.PatientOwn or Caller.PartnerSmart or Caller.PartnerGatewayScopes or Caller.PartnerConditionOnly,
+            v1.StatusCode == HttpStatusCode.OK);
+        Assert.Equal("application/fhir+json", fhir.Content.Headers.ContentType?.MediaType);
+        if (fhir.StatusCode == HttpStatusCode.OK) FhirValidation.AssertValid(await fhir.ResourceAsync<Appointment>());
+        else FhirValidation.AssertValid(await fhir.ResourceAsync<OperationOutcome>());
+
+        // settled before the next test counts the patient's appointments
+        await Eventually.AssertAsync(async () => Assert.Equal("applied", await fixture.Gateway.OperationStatusAsync(v1Url, fixture.PartnerToken())),
+            TimeSpan.FromSeconds(60));
+    }
+
     [Fact]
     public void The_matrix_covers_every_mapped_FHIR_route()
     {
@@ -129,7 +163,8 @@ public sealed class FhirAccessTests(FhirGateway fixture)
     {
         var response = await fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/metadata", null);
         var statement = await response.ResourceAsync<CapabilityStatement>();
-        var declared = new HashSet<(string, string)> { ("GET", "/fhir/r4/metadata") };
+        // metadata, and the status URL of FHIR's asynchronous pattern (a protocol URL, not a resource interaction)
+        var declared = new HashSet<(string, string)> { ("GET", "/fhir/r4/metadata"), ("GET", "/fhir/r4/_operations/{operationId}") };
         foreach (var resource in statement.Rest.Single().Resource)
         {
             foreach (var interaction in resource.Interaction)

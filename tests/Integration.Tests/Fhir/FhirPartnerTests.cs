@@ -247,11 +247,28 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
         var accepted = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", token, NewAppointment(patient, start), prefer: "respond-async");
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var operation = accepted.Content.Headers.ContentLocation!.ToString();
-        Assert.StartsWith("/api/v1/operations/", operation);
+        Assert.StartsWith("/fhir/r4/_operations/", operation);
         FhirValidation.AssertValid(await accepted.ResourceAsync<OperationOutcome>());
 
+        // the FHIR status URL: 202 + OperationOutcome while the unit is away; only its submitter sees it (else 404, as on /api/v1)
+        var pending = await Gateway.SendFhirAsync(HttpMethod.Get, operation, token);
+        Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
+        Assert.Equal(operation, pending.Content.Headers.ContentLocation!.ToString());
+        FhirValidation.AssertValid(await pending.ResourceAsync<OperationOutcome>());
+        var stranger = await Gateway.SendFhirAsync(HttpMethod.Get, operation, Gateway.PatientToken(fixture.Patient));
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        await stranger.ResourceAsync<OperationOutcome>();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Gateway.SendFhirAsync(HttpMethod.Get, operation, null)).StatusCode);
+        var operationId = operation["/fhir/r4/_operations/".Length..];
+        Assert.Contains(await Gateway.OperationStatusAsync($"/api/v1/operations/{operationId}", token), new[] { "queued", "delivered" }); // the same operation
+
+        // once applied: 200 + the appointment as the unit booked it
         fixture.OfflineUnit = await fixture.StartUnitAsync("unit-fo", 1);
-        await Eventually.AssertAsync(async () => Assert.Equal("applied", await Gateway.OperationStatusAsync(operation, token)), TimeSpan.FromSeconds(60));
+        var applied = await Eventually.GetAsync(() => Gateway.SendFhirAsync(HttpMethod.Get, operation, token),
+            r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var appointment = await applied.ResourceAsync<Appointment>();
+        FhirValidation.AssertValid(appointment);
+        Assert.Equal(start, appointment.Start);
         var bundle = await fixture.Client(token).SearchAsync<Appointment>(new SearchParams().Where($"patient={patient}").Where($"date={start:yyyy-MM-dd}"));
         Assert.Contains(bundle!.Entry, e => ((Appointment)e.Resource!).Start == start);
     }
