@@ -8,18 +8,20 @@ namespace HealthGateway.Gateway.Fhir;
 /// </summary>
 public sealed class FhirFormatFilter : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    // Not async: a request that passes is handed straight on (no state machine of its own on every FHIR request).
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.HttpContext.Request;
         var format = request.Query["_format"].ToString();
         if (format.Length > 0 && !IsJson(format))
-            return NotAcceptable();
+            return ValueTask.FromResult<object?>(NotAcceptable());
         var accept = request.Headers.Accept;
         if (accept.Count > 0 && !AcceptsJson(accept))
-            return NotAcceptable();
+            return ValueTask.FromResult<object?>(NotAcceptable());
         if ((HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method)) && !IsJson(request.ContentType ?? ""))
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the resource as {FhirJson.MediaType}.");
-        return await next(context);
+            return ValueTask.FromResult<object?>(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the resource as {FhirJson.MediaType}."));
+        return next(context);
     }
 
     /// <summary>Any listed media range is JSON or */* (spans, no splitting: this runs on every FHIR request).</summary>

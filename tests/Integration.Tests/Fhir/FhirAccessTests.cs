@@ -218,6 +218,44 @@ public sealed class FhirAccessTests(FhirGateway fixture)
         Assert.Equal(await before.Content.ReadAsStringAsync(), await after.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_flooding_caller_gets_429_as_an_OperationOutcome_with_Retry_After()
+    {
+        // The per-caller limit (FhirGateway: 300 burst, 50/s): one caller asking far faster than that is throttled;
+        // an unknown patient keeps each request cheap (404) until the limiter answers instead.
+        var flooder = fixture.Gateway.PatientToken("p-fhir-flood");
+        HttpResponseMessage? throttled = null;
+        for (var i = 0; i < 3_000 && throttled is null; i++)
+        {
+            var response = await fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/Appointment?patient=p-fhir-flood", flooder);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) throttled = response;
+            else Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        Assert.NotNull(throttled);
+        Assert.NotNull(throttled.Headers.RetryAfter);
+        FhirValidation.AssertValid(await throttled.ResourceAsync<OperationOutcome>());
+        // someone else is not throttled by it
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/metadata", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.SendFhirAsync(HttpMethod.Get,
+            $"/fhir/r4/Appointment?patient={fixture.Patient}", fixture.Gateway.PatientToken(fixture.Patient))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_unit_too_slow_to_answer_a_read_is_504_as_an_OperationOutcome()
+    {
+        // A hand-made unit that takes the read and never answers it (the gateway's read deadline is 5 s).
+        await using var unit = await ChangingUnit.AttachAsync(fixture.Gateway, "unit-f-slow", "p-fhir-slow");
+        var response = fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/Condition?patient=Patient/p-fhir-slow",
+            fixture.Gateway.PatientToken("p-fhir-slow"));
+        var request = Assert.IsType<Protocol.Frames.Request>(await unit.Client.ReceiveAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Protocol.Operations.GetRecords, request.Operation);
+
+        var answer = await response;
+        Assert.Equal(HttpStatusCode.GatewayTimeout, answer.StatusCode);
+        FhirValidation.AssertValid(await answer.ResourceAsync<OperationOutcome>());
+    }
+
     private async Task<List<JsonElement>> AuditRowsAsync(string patientId, string subject)
     {
         var response = await fixture.Gateway.GetAsync($"/api/v1/audit?patientId={patientId}&subject={subject}&limit=1000", fixture.Gateway.AdminToken());
