@@ -40,6 +40,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<RoutedReads>();
         builder.Services.AddSingleton<LocalUnitSockets>();
         builder.Services.AddSingleton<WriteSubmitter>();
+        builder.Services.AddSingleton<OperationLookup>();
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<UnitWriteLimiter>();
         builder.Services.AddGatewayAudit();

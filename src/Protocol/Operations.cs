@@ -8,6 +8,9 @@ public static class Operations
     public const string ListInvoices = "invoices.list";
     public const string GetRecords = "records.get";
 
+    /// <summary>Name, gender and birth date of one patient. Added after the first release: older units answer unsupported.</summary>
+    public const string GetDemographics = "patient.demographics";
+
     // Durable writes (deliver/ack).
     public const string BookAppointment = "appointments.book";
     public const string RescheduleAppointment = "appointments.reschedule";
@@ -15,7 +18,7 @@ public static class Operations
     public const string PayInvoice = "invoices.pay";
 
     public static bool IsRead(string operation) =>
-        operation is ListAppointments or ListInvoices or GetRecords;
+        operation is ListAppointments or ListInvoices or GetRecords or GetDemographics;
 
     public static bool IsWrite(string operation) =>
         operation is BookAppointment or RescheduleAppointment or CancelAppointment or PayInvoice;

@@ -43,6 +43,7 @@ public static class UnitNodeServices
         services.AddSingleton<IRequestHandler, ListAppointmentsHandler>();
         services.AddSingleton<IRequestHandler, ListInvoicesHandler>();
         services.AddSingleton<IRequestHandler, GetRecordsHandler>();
+        services.AddSingleton<IRequestHandler, GetDemographicsHandler>();
         services.AddSingleton<RequestDispatcher>();
 
         services.AddSingleton<GatewayConnectionStatus>();

@@ -17,6 +17,7 @@ public class ContractTests
             ["AppointmentList"] = Entry(Samples.AppointmentList, Json.AppointmentList),
             ["InvoiceList"] = Entry(Samples.InvoiceList, Json.InvoiceList),
             ["MedicalRecord"] = Entry(Samples.MedicalRecord, Json.MedicalRecord),
+            ["PatientDemographics"] = Entry(Samples.PatientDemographics, Json.PatientDemographics),
             ["BookAppointment"] = Entry(Samples.BookAppointment, Json.BookAppointment),
             ["RescheduleAppointment"] = Entry(Samples.RescheduleAppointment, Json.RescheduleAppointment),
             ["CancelAppointment"] = Entry(Samples.CancelAppointment, Json.CancelAppointment),
@@ -51,6 +52,7 @@ public class ContractTests
     [InlineData("InvoiceList", "patientId,invoices")]
     [InlineData("Invoice", "id,patientId,issuedOn,amountCents,currency,description,status")]
     [InlineData("MedicalRecord", "patientId,allergies,conditions,medications,encounters")]
+    [InlineData("PatientDemographics", "patientId,name,gender,birthDate")]
     [InlineData("BookAppointment", "startsAt,durationMinutes,clinician,reason")]
     [InlineData("RescheduleAppointment", "appointmentId,startsAt")]
     [InlineData("CancelAppointment", "appointmentId,reason")]
@@ -61,6 +63,17 @@ public class ContractTests
         var (sample, typeInfo, _) = Contracts[name];
         var element = JsonSerializer.SerializeToElement(sample, typeInfo);
         Assert.Equal(fields.Split(','), element.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Demographics_without_the_optional_fields_read_and_are_left_out_when_absent()
+    {
+        var element = JsonDocument.Parse("""{"patientId":"p","name":"Ben Novak"}""").RootElement;
+        var value = FrameCodec.FromElement(element, Json.PatientDemographics, out var error);
+        Assert.Null(error);
+        Assert.Equal(new PatientDemographics("p", "Ben Novak"), value);
+        Assert.Equal("""{"patientId":"p","name":"Ben Novak"}""", JsonSerializer.Serialize(value!, Json.PatientDemographics));
+        Assert.Equal("female", JsonSerializer.SerializeToElement(Samples.PatientDemographics, Json.PatientDemographics).GetProperty("gender").GetString());
     }
 
     [Fact]

@@ -181,7 +181,7 @@ public partial class DocExampleTests
             .. typeof(Operations).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
             .. typeof(UnitEventKinds).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!),
         ];
-        Assert.Equal(15, names.Length);
+        Assert.Equal(16, names.Length); // with patient.demographics (a compatible addition to version 1)
         foreach (var name in names) Assert.Contains($"| `{name}` |", Doc.Value);
         foreach (var code in typeof(EventRefusalCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!))
             Assert.Contains($"| `{code}` |", Doc.Value);

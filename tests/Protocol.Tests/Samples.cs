@@ -36,6 +36,8 @@ internal static class Samples
         [new Medication("Metformin", "500 mg twice daily", new DateOnly(2019, 4, 10))],
         [new Encounter(new DateTimeOffset(2026, 10, 14, 10, 15, 0, TimeSpan.FromHours(2)), "consultation", "Dr. Grey", "HbA1c 6.8%, continue therapy")]);
 
+    public static readonly PatientDemographics PatientDemographics = new("pat-000123", "Anna Keller", AdministrativeGender.Female, new DateOnly(1984, 3, 9));
+
     public static readonly BookAppointment BookAppointment = new(
         new DateTimeOffset(2026, 12, 3, 14, 0, 0, TimeSpan.FromHours(1)), 30, "Dr. Grey", "Follow-up");
 

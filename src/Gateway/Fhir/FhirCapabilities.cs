@@ -10,7 +10,8 @@ namespace HealthGateway.Gateway.Fhir;
 public static class FhirCapabilities
 {
     /// <summary>One served resource type: interactions, search parameters (name, type) and instance operations.</summary>
-    public sealed record Served(string Type, TypeRestfulInteraction[] Interactions, (string Name, SearchParamType Type)[] SearchParams, string[] Operations);
+    public sealed record Served(string Type, TypeRestfulInteraction[] Interactions, (string Name, SearchParamType Type)[] SearchParams, string[] Operations,
+        bool ConditionalCreate = false);
 
     private static readonly (string, SearchParamType)[] PatientSearch = [("patient", SearchParamType.Reference), ("_count", SearchParamType.Number)];
 
@@ -19,7 +20,7 @@ public static class FhirCapabilities
         new("Appointment",
             [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType, TypeRestfulInteraction.Create, TypeRestfulInteraction.Update],
             [("patient", SearchParamType.Reference), ("date", SearchParamType.Date), ("status", SearchParamType.Token), ("_count", SearchParamType.Number)],
-            []),
+            [], ConditionalCreate: true), // If-None-Exist (ConditionalCreate)
         new("Invoice", [TypeRestfulInteraction.Read, TypeRestfulInteraction.SearchType], PatientSearch, ["pay"]),
         new("AllergyIntolerance", [TypeRestfulInteraction.SearchType], PatientSearch, []),
         new("Condition", [TypeRestfulInteraction.SearchType], PatientSearch, []),
@@ -60,6 +61,7 @@ public static class FhirCapabilities
                     Interaction = served.Interactions.Select(i => new ResourceInteractionComponent { Code = i }).ToList(),
                     SearchParam = served.SearchParams.Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Name, Type = p.Type }).ToList(),
                     Operation = served.Operations.Select(o => new OperationComponent { Name = o, Definition = OperationDefinitions[o] }).ToList(),
+                    ConditionalCreate = served.ConditionalCreate ? true : null,
                 }).ToList(),
             },
         ],

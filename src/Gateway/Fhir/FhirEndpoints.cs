@@ -33,6 +33,17 @@ public static class FhirEndpoints
             .AddEndpointFilter<PatientAccessFilter>()
             .RequireRateLimiting(RateLimiting.PerCaller);
 
+        // FHIR's asynchronous pattern: the 202's Content-Location. Same lookup and visibility as /api/v1/operations/{id}.
+        fhir.MapGet($"/{FhirPaths.OperationsSegment}/{{operationId}}", async (string operationId, HttpContext http, OperationLookup operations) =>
+            {
+                var (state, problem) = await operations.FindAsync(http, operationId);
+                return problem ?? FhirWriteResults.Status(state!);
+            })
+            .RequireAuthorization(Policies.Caller)
+            .WithMetadata(AuditedEndpoint.Instance)
+            .AddEndpointFilter<AuditResultFilter>()
+            .RequireRateLimiting(RateLimiting.PerCaller);
+
         MapAppointments(data);
         MapInvoices(data);
         MapRecords(data);
@@ -47,21 +58,14 @@ public static class FhirEndpoints
         {
             var (count, offset, pagingError) = FhirSearch.Paging(http.Request);
             if (pagingError is not null) return Problems.BadRequest("Invalid search parameter", pagingError);
-            var dates = new List<DateParameter>();
-            foreach (var value in http.Request.Query["date"])
-            {
-                if (!DateParameter.TryParse(value ?? "", out var date))
-                    return Problems.BadRequest("Invalid search parameter", $"date '{value}' is not a FHIR date with an optional prefix eq, ge, le, gt or lt.");
-                dates.Add(date!);
-            }
-            var statuses = http.Request.Query["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+            var (criteria, criteriaError) = AppointmentCriteria.Parse(http.Request.Query["date"], http.Request.Query["status"]);
+            if (criteria is null) return Problems.BadRequest("Invalid search parameter", criteriaError!);
 
             var patientId = PatientOf(http);
             var (list, problem) = await reads.ReadContractAsync(http, patientId, Operations.ListAppointments, contracts.AppointmentList, a => a.PatientId);
             if (problem is not null) return problem;
             var matches = list!.Appointments
-                .Where(a => dates.All(d => d.Matches(a.StartsAt)))
-                .Where(a => statuses.Count == 0 || statuses.Contains(AppointmentMapping.CodeOf(a.Status)))
+                .Where(criteria.Matches)
                 .OrderBy(a => a.StartsAt).ThenBy(a => a.Id, StringComparer.Ordinal)
                 .Select(AppointmentMapping.ToFhir)
                 .ToList<Resource>();
@@ -72,12 +76,19 @@ public static class FhirEndpoints
             ReadByIdAsync(http, reads, "Appointment", id, Operations.ListAppointments, contracts.AppointmentList, l => l.PatientId,
                 l => l.Appointments, a => a.Id, AppointmentMapping.ToFhir)).RequireScope(Scopes.AppointmentsRead).FromPatient(FhirPatientSource.RecordId);
 
-        // create = book (Idempotency-Key honoured by WriteSubmitter)
-        data.MapPost("/Appointment", async (HttpContext http, WriteSubmitter writes) =>
+        // create = book (Idempotency-Key honoured by WriteSubmitter; If-None-Exist by ConditionalCreate)
+        data.MapPost("/Appointment", async (HttpContext http, WriteSubmitter writes, RoutedReads reads, PatientAccessPolicy policy, PatientDirectory directory) =>
         {
             var appointment = (Appointment)http.Items[FhirPatientResolver.AppointmentItem]!;
             var (contract, errors) = AppointmentMapping.ToBooking(appointment).Validate(DateTimeOffset.UtcNow);
             if (contract is null) return Invalid(errors);
+            if (http.Request.Headers[ConditionalCreate.Header] is { Count: > 0 } condition)
+            {
+                var (existing, conditionProblem) = await ConditionalCreate.FindExistingAsync(http, condition.ToString(), PatientOf(http), reads, policy, directory);
+                if (conditionProblem is not null) return conditionProblem;
+                if (existing is not null) return new FhirResult(AppointmentMapping.ToFhir(existing), StatusCodes.Status200OK,
+                    contentLocation: $"{FhirPaths.Base}/Appointment/{FhirIds.Compose(existing.PatientId, existing.Id)}");
+            }
             var (state, problem) = await writes.EnqueueAsync(http, PatientOf(http), Operations.BookAppointment,
                 JsonSerializer.Serialize(contract, contracts.BookAppointment));
             return problem ?? FhirWriteResults.From(state!, creates: true);
@@ -163,15 +174,19 @@ public static class FhirEndpoints
 
     private static void MapPatient(RouteGroupBuilder data)
     {
-        // The protocol carries no demographics: a Patient is its id (docs/fhir.md, "Not served"). The access decision
-        // (the directory knows the patient, the caller may reach them) is the whole read.
-        data.MapGet("/Patient/{id}", (string id) => new FhirResult(PatientOf(id)))
-            .RequireScope(Scopes.RecordsRead).FromPatient(FhirPatientSource.PatientId);
+        // patient.demographics from the unit; a unit that predates it (501 unsupported) gives the id-only Patient.
+        data.MapGet("/Patient/{id}", async (string id, HttpContext http, RoutedReads reads) =>
+        {
+            var (patient, problem) = await ReadPatientAsync(http, reads, id);
+            return problem ?? new FhirResult(patient!);
+        }).RequireScope(Scopes.RecordsRead).FromPatient(FhirPatientSource.PatientId);
 
         data.MapGet("/Patient/{id}/$everything", async (string id, HttpContext http, RoutedReads reads, PatientAccessPolicy policy, PatientDirectory directory) =>
         {
             var contracts = ProtocolJsonContext.Default;
-            var resources = new List<Resource> { PatientOf(id) };
+            var (patient, patientProblem) = await ReadPatientAsync(http, reads, id);
+            if (patientProblem is not null) return patientProblem;
+            var resources = new List<Resource> { patient! };
             var (record, problem) = await reads.ReadContractAsync(http, id, Operations.GetRecords, contracts.MedicalRecord, r => r.PatientId);
             if (problem is not null) return problem;
             resources.AddRange(MedicalRecordMapping.Allergies(record!));
@@ -207,7 +222,14 @@ public static class FhirEndpoints
         return items(list!).FirstOrDefault(item => idOf(item) == recordId) is { } found ? new FhirResult(map(found)) : NotFound(type, id);
     }
 
-    private static Patient PatientOf(string id) => new() { Id = id, Active = true };
+    /// <summary>The Patient from the unit's demographics, or id-only when the unit does not offer them (an older unit).</summary>
+    private static async Task<(Patient? Patient, IResult? Problem)> ReadPatientAsync(HttpContext http, RoutedReads reads, string id)
+    {
+        var (demographics, problem) = await reads.ReadContractAsync(http, id, Operations.GetDemographics,
+            ProtocolJsonContext.Default.PatientDemographics, d => d.PatientId);
+        if (problem is IStatusCodeHttpResult { StatusCode: StatusCodes.Status501NotImplemented }) return (PatientMapping.IdOnly(id), null);
+        return problem is not null ? (null, problem) : (PatientMapping.ToFhir(demographics!), null);
+    }
 
     private static string PatientOf(HttpContext http) => (string)http.Items[PatientAccessFilter.PatientIdItem]!;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using Hl7.Fhir.Model;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace HealthGateway.Gateway.Fhir;
 
@@ -31,32 +32,53 @@ public static class FhirSearch
     public static Bundle Page(HttpRequest request, string resourceType, IReadOnlyList<Resource> matches, int count, int offset)
     {
         var root = FhirPaths.AbsoluteBase(request);
+        // The link prefix (base, type and the request's own parameters) is the same for self, next and previous: built once.
+        var prefix = LinkPrefix(request, root, resourceType);
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = matches.Count };
-        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = PageUrl(request, root, resourceType, count, offset) });
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = "self", Url = PageUrl(prefix, count, offset) });
         if (offset + count < matches.Count && count > 0)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = PageUrl(request, root, resourceType, count, offset + count) });
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = PageUrl(prefix, count, offset + count) });
         if (offset > 0)
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = PageUrl(request, root, resourceType, count, Math.Max(0, offset - count)) });
-        foreach (var resource in matches.Skip(offset).Take(count))
+            bundle.Link.Add(new Bundle.LinkComponent { Relation = "previous", Url = PageUrl(prefix, count, Math.Max(0, offset - count)) });
+        var end = Math.Min(matches.Count, offset + count);
+        for (var i = offset; i < end; i++)
+        {
+            var resource = matches[i];
             bundle.Entry.Add(new Bundle.EntryComponent
             {
-                FullUrl = $"{root}/{resource.TypeName}/{resource.Id}",
+                FullUrl = string.Concat(root, "/", resource.TypeName, "/", resource.Id),
                 Resource = resource,
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             });
+        }
         return bundle;
     }
 
-    /// <summary>The request's own parameters (minus paging) plus this page's <c>_count</c> and <c>_offset</c>.</summary>
-    private static string PageUrl(HttpRequest request, string root, string resourceType, int count, int offset)
+    /// <summary>
+    /// <c>{root}/{type}?</c> plus the request's own parameters (minus paging) in name order, each name and value
+    /// URL-encoded as <see cref="Microsoft.AspNetCore.WebUtilities.QueryHelpers"/> does.
+    /// </summary>
+    private static string LinkPrefix(HttpRequest request, string root, string resourceType)
     {
-        var url = $"{root}/{resourceType}";
-        foreach (var (name, values) in request.Query.OrderBy(q => q.Key, StringComparer.Ordinal))
+        var url = new StringBuilder(root.Length + 96).Append(root).Append('/').Append(resourceType).Append('?');
+        var query = request.Query;
+        if (query.Count > 0)
         {
-            if (name is "_count" or "_offset") continue;
-            foreach (var value in values) url = QueryHelpers.AddQueryString(url, name, value ?? "");
+            var names = new string[query.Count];
+            var n = 0;
+            foreach (var name in query.Keys)
+                if (name is not ("_count" or "_offset")) names[n++] = name;
+            Array.Sort(names, 0, n, StringComparer.Ordinal);
+            for (var i = 0; i < n; i++)
+            {
+                var encodedName = UrlEncoder.Default.Encode(names[i]);
+                foreach (var value in query[names[i]])
+                    url.Append(encodedName).Append('=').Append(UrlEncoder.Default.Encode(value ?? "")).Append('&');
+            }
         }
-        url = QueryHelpers.AddQueryString(url, "_count", count.ToString(CultureInfo.InvariantCulture));
-        return QueryHelpers.AddQueryString(url, "_offset", offset.ToString(CultureInfo.InvariantCulture));
+        return url.ToString();
     }
+
+    private static string PageUrl(string prefix, int count, int offset) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}_count={count}&_offset={offset}");
 }

@@ -34,6 +34,7 @@ namespace HealthGateway.Protocol.Codec;
 [JsonSerializable(typeof(AppointmentList))]
 [JsonSerializable(typeof(InvoiceList))]
 [JsonSerializable(typeof(MedicalRecord))]
+[JsonSerializable(typeof(PatientDemographics))]
 [JsonSerializable(typeof(BookAppointment))]
 [JsonSerializable(typeof(RescheduleAppointment))]
 [JsonSerializable(typeof(CancelAppointment))]

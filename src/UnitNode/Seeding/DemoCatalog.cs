@@ -1,3 +1,5 @@
+using HealthGateway.Protocol.Contracts;
+
 namespace HealthGateway.UnitNode.Seeding;
 
 /// <summary>The vocabulary synthetic patients are drawn from. Fictional people, real ICD-10 codes.</summary>
@@ -8,6 +10,15 @@ internal static class DemoCatalog
         "Anna", "Ben", "Clara", "David", "Elena", "Felix", "Greta", "Hugo", "Ines", "Jonas", "Katrin", "Lukas",
         "Maria", "Noah", "Olivia", "Paul", "Rosa", "Samuel", "Tanja", "Viktor", "Wanda", "Yusuf", "Zoe", "Mila",
     ];
+
+    private static readonly HashSet<string> FemaleGivenNames =
+    [
+        "Anna", "Clara", "Elena", "Greta", "Ines", "Katrin", "Maria", "Olivia", "Rosa", "Tanja", "Wanda", "Zoe", "Mila",
+    ];
+
+    /// <summary>The seeded gender follows the given name (the random draws, and so every seeded id, stay as they were).</summary>
+    public static AdministrativeGender GenderOf(string givenName) =>
+        FemaleGivenNames.Contains(givenName) ? AdministrativeGender.Female : AdministrativeGender.Male;
 
     public static readonly string[] FamilyNames =
     [

@@ -48,11 +48,12 @@ public sealed class DemoSeeder(UnitDatabase database, OutboxSignal outboxSignal,
     {
         var patientId = DeterministicIds.PatientId(unitId, index);
         var random = new Random(DeterministicIds.Seed($"{unitId}:{index}"));
-        var displayName = $"{Pick(random, DemoCatalog.GivenNames)} {Pick(random, DemoCatalog.FamilyNames)}";
+        var givenName = Pick(random, DemoCatalog.GivenNames);
+        var displayName = $"{givenName} {Pick(random, DemoCatalog.FamilyNames)}";
         var birthDate = DateOnly.FromDateTime(today.UtcDateTime).AddDays(-random.Next(365, 95 * 365));
         var registeredAt = today.AddDays(-random.Next(30, 3650)).AddMinutes(random.Next(8 * 60, 18 * 60));
 
-        if (!commands.InsertPatient(patientId, displayName, birthDate, registeredAt)) return false;
+        if (!commands.InsertPatient(patientId, displayName, DemoCatalog.GenderOf(givenName), birthDate, registeredAt)) return false;
 
         for (var j = 0; j < FutureAppointments; j++)
         {
@@ -125,7 +126,7 @@ public sealed class DemoSeeder(UnitDatabase database, OutboxSignal outboxSignal,
         public SeedCommands(SqliteConnection connection, SqliteTransaction transaction)
         {
             _patient = Prepare(connection, transaction,
-                "INSERT OR IGNORE INTO patients(id, display_name, birth_date, registered_at) VALUES ($p0, $p1, $p2, $p3);", 4);
+                "INSERT OR IGNORE INTO patients(id, display_name, gender, birth_date, registered_at) VALUES ($p0, $p1, $p2, $p3, $p4);", 5);
             _appointment = Prepare(connection, transaction, """
                 INSERT INTO appointments(id, patient_id, starts_at, duration_minutes, clinician, reason, status)
                 VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6);
@@ -146,8 +147,8 @@ public sealed class DemoSeeder(UnitDatabase database, OutboxSignal outboxSignal,
                 "INSERT INTO outbox(event_id, kind, patient_id, occurred_at, payload) VALUES ($p0, $p1, $p2, $p3, $p4);", 5);
         }
 
-        public bool InsertPatient(string id, string displayName, DateOnly birthDate, DateTimeOffset registeredAt) =>
-            Run(_patient, id, displayName, StoredValues.ToText(birthDate), StoredValues.ToUnixMs(registeredAt)) == 1;
+        public bool InsertPatient(string id, string displayName, AdministrativeGender gender, DateOnly birthDate, DateTimeOffset registeredAt) =>
+            Run(_patient, id, displayName, StoredValues.ToText(gender), StoredValues.ToText(birthDate), StoredValues.ToUnixMs(registeredAt)) == 1;
 
         public void InsertAppointment(string id, string patientId, DateTimeOffset startsAt, string clinician, string reason,
             AppointmentStatus status) =>

@@ -10,11 +10,18 @@ internal static class Schema
 
     public const string LastAppliedSeqKey = "last_applied_seq";
 
+    /// <summary>Columns added after a store may already exist (CREATE TABLE IF NOT EXISTS does not add them): table, column, type.</summary>
+    public static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        ("patients", "gender", "TEXT NULL"), // patient.demographics
+    ];
+
     public const string CreateStatements = """
         CREATE TABLE IF NOT EXISTS patients (
             id            TEXT PRIMARY KEY,
             display_name  TEXT NOT NULL,
             birth_date    TEXT NULL,
+            gender        TEXT NULL,
             registered_at INTEGER NOT NULL,
             departed_at   INTEGER NULL
         );

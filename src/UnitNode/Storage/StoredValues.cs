@@ -15,6 +15,24 @@ internal static class StoredValues
 
     public static DateOnly DateFromText(string value) => DateOnly.ParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    public static string ToText(AdministrativeGender gender) => gender switch
+    {
+        AdministrativeGender.Female => "female",
+        AdministrativeGender.Male => "male",
+        AdministrativeGender.Other => "other",
+        _ => "unknown",
+    };
+
+    /// <summary>Null for a value this unit does not know (the field is optional on the wire).</summary>
+    public static AdministrativeGender? GenderFromText(string? value) => value switch
+    {
+        "female" => AdministrativeGender.Female,
+        "male" => AdministrativeGender.Male,
+        "other" => AdministrativeGender.Other,
+        "unknown" => AdministrativeGender.Unknown,
+        _ => null,
+    };
+
     public static string ToText(AppointmentStatus status) => status switch
     {
         AppointmentStatus.Booked => "booked",

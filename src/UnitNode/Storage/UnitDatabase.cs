@@ -52,7 +52,24 @@ public sealed class UnitDatabase
         schema.Transaction = transaction;
         schema.CommandText = Schema.CreateStatements;
         schema.ExecuteNonQuery();
+        AddMissingColumns(connection, transaction);
         transaction.Commit();
+    }
+
+    /// <summary>A store made by an older unit gets the columns added since (nullable: old rows simply lack the value).</summary>
+    private static void AddMissingColumns(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        foreach (var (table, column, type) in Schema.AddedColumns)
+        {
+            using var probe = connection.CreateCommand();
+            probe.Transaction = transaction;
+            probe.CommandText = $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = '{column}';";
+            if (probe.ExecuteScalar() is not null) continue;
+            using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type};";
+            alter.ExecuteNonQuery();
+        }
     }
 
     public string JournalMode()

@@ -93,6 +93,21 @@ public sealed class UnitStore(UnitDatabase database, OutboxSignal outboxSignal, 
         return true;
     }
 
+    /// <summary>Name, gender and birth date of a patient present here; null for anyone else (a unit answers for its own patients only).</summary>
+    public Task<PatientDemographics?> GetDemographicsAsync(string patientId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT display_name, gender, birth_date FROM patients WHERE id = $id AND departed_at IS NULL;";
+        command.Parameters.AddWithValue("$id", patientId);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) return Task.FromResult<PatientDemographics?>(null);
+        return Task.FromResult<PatientDemographics?>(new PatientDemographics(patientId, reader.GetString(0),
+            StoredValues.GenderFromText(reader.IsDBNull(1) ? null : reader.GetString(1)),
+            reader.IsDBNull(2) ? null : StoredValues.DateFromText(reader.GetString(2))));
+    }
+
     public Task<AppointmentList?> GetAppointmentsAsync(string patientId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -21,6 +21,8 @@ public sealed class FhirAccessTests(FhirGateway fixture)
     {
         SearchAppointment, ReadAppointment, CreateAppointment, UpdateAppointment, SearchInvoice, ReadInvoice, PayInvoice,
         SearchAllergyIntolerance, SearchCondition, SearchMedicationStatement, SearchEncounter, ReadPatient, Everything, Metadata,
+        /// <summary>The async pattern's status URL: checked against /api/v1/operations/{id} (<see cref="The_FHIR_operation_status_has_the_authorization_of_api_v1"/>).</summary>
+        OperationStatus,
     }
 
     // Columns in Caller order. PartnerConditionOnly holds system/Condition.rs only: records.read shows all four record
@@ -118,6 +120,38 @@ public sealed class FhirAccessTests(FhirGateway fixture)
             .Where(r => !r.Item2.Contains("/.well-known/", StringComparison.Ordinal))
             .ToList();
 
+    public static TheoryData<Caller> Callers() => [.. Enum.GetValues<Caller>()];
+
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task The_FHIR_operation_status_has_the_authorization_of_api_v1(Caller caller)
+    {
+        // An appointment booked by the SMART partner for the patient: the partner and the patient may follow it, nobody else.
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(300 + (int)caller).AddHours(15), TimeSpan.Zero);
+        var accepted = await fixture.Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", fixture.PartnerToken(),
+            FhirPartnerTests.NewAppointment(fixture.Patient, start), prefer: "respond-async");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var fhirUrl = accepted.Content.Headers.ContentLocation!.ToString();
+        var v1Url = "/api/v1/operations/" + fhirUrl["/fhir/r4/_operations/".Length..];
+        var token = TokenOf(caller);
+
+        var fhir = await fixture.Gateway.SendFhirAsync(HttpMethod.Get, fhirUrl, token);
+        var v1 = await fixture.Gateway.GetAsync(v1Url, token);
+
+        // /api/v1 answers 200 with the state; FHIR 200 (applied: the resource) or 202 (not yet: an OperationOutcome)
+        if (v1.StatusCode == HttpStatusCode.OK) Assert.Contains(fhir.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Accepted });
+        else Assert.Equal(v1.StatusCode, fhir.StatusCode);
+        Assert.Equal(caller is Caller.PatientOwn or Caller.PartnerSmart or Caller.PartnerGatewayScopes or Caller.PartnerConditionOnly,
+            v1.StatusCode == HttpStatusCode.OK);
+        Assert.Equal("application/fhir+json", fhir.Content.Headers.ContentType?.MediaType);
+        if (fhir.StatusCode == HttpStatusCode.OK) FhirValidation.AssertValid(await fhir.ResourceAsync<Appointment>());
+        else FhirValidation.AssertValid(await fhir.ResourceAsync<OperationOutcome>());
+
+        // settled before the next test counts the patient's appointments
+        await Eventually.AssertAsync(async () => Assert.Equal("applied", await fixture.Gateway.OperationStatusAsync(v1Url, fixture.PartnerToken())),
+            TimeSpan.FromSeconds(60));
+    }
+
     [Fact]
     public void The_matrix_covers_every_mapped_FHIR_route()
     {
@@ -129,7 +163,8 @@ public sealed class FhirAccessTests(FhirGateway fixture)
     {
         var response = await fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/metadata", null);
         var statement = await response.ResourceAsync<CapabilityStatement>();
-        var declared = new HashSet<(string, string)> { ("GET", "/fhir/r4/metadata") };
+        // metadata, and the status URL of FHIR's asynchronous pattern (a protocol URL, not a resource interaction)
+        var declared = new HashSet<(string, string)> { ("GET", "/fhir/r4/metadata"), ("GET", "/fhir/r4/_operations/{operationId}") };
         foreach (var resource in statement.Rest.Single().Resource)
         {
             foreach (var interaction in resource.Interaction)
@@ -181,6 +216,44 @@ public sealed class FhirAccessTests(FhirGateway fixture)
         Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
         var after = await fixture.Gateway.GetAsync($"/api/v1/patients/{fixture.Patient}/appointments", token);
         Assert.Equal(await before.Content.ReadAsStringAsync(), await after.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_flooding_caller_gets_429_as_an_OperationOutcome_with_Retry_After()
+    {
+        // The per-caller limit (FhirGateway: 300 burst, 50/s): one caller asking far faster than that is throttled;
+        // an unknown patient keeps each request cheap (404) until the limiter answers instead.
+        var flooder = fixture.Gateway.PatientToken("p-fhir-flood");
+        HttpResponseMessage? throttled = null;
+        for (var i = 0; i < 3_000 && throttled is null; i++)
+        {
+            var response = await fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/Appointment?patient=p-fhir-flood", flooder);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) throttled = response;
+            else Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        Assert.NotNull(throttled);
+        Assert.NotNull(throttled.Headers.RetryAfter);
+        FhirValidation.AssertValid(await throttled.ResourceAsync<OperationOutcome>());
+        // someone else is not throttled by it
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/metadata", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.SendFhirAsync(HttpMethod.Get,
+            $"/fhir/r4/Appointment?patient={fixture.Patient}", fixture.Gateway.PatientToken(fixture.Patient))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_unit_too_slow_to_answer_a_read_is_504_as_an_OperationOutcome()
+    {
+        // A hand-made unit that takes the read and never answers it (the gateway's read deadline is 5 s).
+        await using var unit = await ChangingUnit.AttachAsync(fixture.Gateway, "unit-f-slow", "p-fhir-slow");
+        var response = fixture.Gateway.SendFhirAsync(HttpMethod.Get, "/fhir/r4/Condition?patient=Patient/p-fhir-slow",
+            fixture.Gateway.PatientToken("p-fhir-slow"));
+        var request = Assert.IsType<Protocol.Frames.Request>(await unit.Client.ReceiveAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(Protocol.Operations.GetRecords, request.Operation);
+
+        var answer = await response;
+        Assert.Equal(HttpStatusCode.GatewayTimeout, answer.StatusCode);
+        FhirValidation.AssertValid(await answer.ResourceAsync<OperationOutcome>());
     }
 
     private async Task<List<JsonElement>> AuditRowsAsync(string patientId, string subject)

@@ -33,6 +33,12 @@ public sealed class FhirGateway : IAsyncLifetime
             .Grant("fhir-partner", PartnerSetup.AllScopes, "unit-f1", "unit-fo")
             .Grant("fhir-narrow", "appointments.read", "unit-f1")
             .Grant("fhir-elsewhere", PartnerSetup.AllScopes, "unit-f2");
+        // Patients and admins get the product's default per-caller limit (the 429 test floods as one patient);
+        // partners, who run the access matrix, stay unthrottled as in every test gateway.
+        settings["RateLimits:PerCallerPerSecond"] = "50";
+        settings["RateLimits:PerCallerBurst"] = "300";
+        settings["RateLimits:PartnerPerSecond"] = "100000";
+        settings["RateLimits:PartnerBurst"] = "100000";
         Gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), settings: settings);
         Unit = await StartUnitAsync("unit-f1", 3);
         OtherUnit = await StartUnitAsync("unit-f2", 2);

@@ -69,9 +69,15 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
         FhirValidation.AssertValid(invoice!);
         Assert.Equal(invoices[0].AmountCents / 100m, invoice!.TotalGross!.Value);
 
+        // demographics live from the unit (patient.demographics), as its store holds them
         var read = await client.ReadAsync<Patient>($"Patient/{patient}");
         FhirValidation.AssertValid(read!);
         Assert.Equal(patient, read!.Id);
+        var demographics = (await fixture.Unit.Store.GetDemographicsAsync(patient))!;
+        Assert.Equal(demographics.Name, Assert.Single(read.Name).Text);
+        Assert.NotNull(demographics.Gender);
+        Assert.Equal(demographics.Gender.ToString(), read.Gender.ToString());
+        Assert.Equal(demographics.BirthDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), read.BirthDate);
 
         var everything = await client.InstanceOperationAsync(new Uri($"Patient/{patient}", UriKind.Relative), "everything", useGet: true);
         var all = Assert.IsType<Bundle>(everything);
@@ -79,12 +85,94 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
         var expected = 1 + record.Allergies.Count + record.Conditions.Count + record.Medications.Count + record.Encounters.Count
             + (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Count + invoices.Count;
         Assert.Equal(expected, all.Entry.Count);
+        Assert.Equal(demographics.Name, all.Entry.Select(e => e.Resource).OfType<Patient>().Single().Name.Single().Text);
 
         var metadata = await client.CapabilityStatementAsync();
         FhirValidation.AssertValid(metadata!);
 
         // the validator does catch what breaks R4 (here: an Appointment without status and participants)
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => FhirValidation.AssertValid(new Appointment { Id = "broken" }));
+    }
+
+    [Fact]
+    public async Task Conditional_create_books_once_returns_the_match_and_refuses_ambiguity()
+    {
+        var patient = (await fixture.Unit.PatientIdsAsync())[2];
+        var token = Gateway.PatientToken(patient);
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(150).AddHours(14), TimeSpan.Zero);
+        var condition = $"date={start.UtcDateTime:yyyy-MM-ddTHH:mm:ss}Z&status=booked";
+        async Task<int> BookedAtUnit() => (await fixture.Unit.Store.GetAppointmentsAsync(patient))!.Appointments.Count;
+        var before = await BookedAtUnit();
+
+        // 0 matches: created
+        var created = await SendConditionalAsync(patient, token, start, condition);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var booked = await created.ResourceAsync<Appointment>();
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // 1 match: 200 with that appointment, nothing booked
+        var again = await SendConditionalAsync(patient, token, start, condition);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var existing = await again.ResourceAsync<Appointment>();
+        FhirValidation.AssertValid(existing);
+        Assert.Equal(booked.Id, existing.Id);
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // more than one match: 412, nothing booked (the seeded future appointments are booked too)
+        var ambiguous = await SendConditionalAsync(patient, token, start.AddHours(1), "status=booked");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, ambiguous.StatusCode);
+        await ambiguous.ResourceAsync<OperationOutcome>();
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // criteria the search does not serve, or another patient: 400; a create-only token may not learn what exists: 403
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendConditionalAsync(patient, token, start, "identifier=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendConditionalAsync(patient, token, start, $"patient={fixture.OtherPatient}&status=booked")).StatusCode);
+        var createOnly = await SendConditionalAsync(patient, fixture.PartnerToken("system/Appointment.c"), start, condition);
+        Assert.Equal(HttpStatusCode.Forbidden, createOnly.StatusCode);
+        await createOnly.ResourceAsync<OperationOutcome>();
+        Assert.Equal(before + 1, await BookedAtUnit());
+
+        // the CapabilityStatement says so
+        var metadata = await fixture.Client(null).CapabilityStatementAsync();
+        Assert.True(metadata!.Rest[0].Resource.Single(r => r.Type == "Appointment").ConditionalCreate);
+    }
+
+    private async Task<HttpResponseMessage> SendConditionalAsync(string patient, string token, DateTimeOffset start, string condition)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/r4/Appointment");
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Accept.ParseAdd("application/fhir+json");
+        request.Headers.TryAddWithoutValidation("If-None-Exist", condition);
+        request.Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(NewAppointment(patient, start), FhirHttp.Json),
+            System.Text.Encoding.UTF8, "application/fhir+json");
+        return await Gateway.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_unit_that_predates_demographics_still_serves_the_id_only_Patient()
+    {
+        // A hand-made unit that speaks protocol 1 without patient.demographics: it answers unsupported, as an old unit does.
+        var (unit, _) = await RawUnitClient.AttachAsync(Gateway.WebSocketBase, Gateway.UnitToken("unit-f-old"), "unit-f-old");
+        await using var _ = unit;
+        const string patient = "p-f-old";
+        await unit.SendAsync(new Protocol.Frames.EventBatch([new Protocol.Frames.UnitEvent(1, "ev-f-old", Protocol.UnitEventKinds.PatientRegistered, patient,
+            DateTimeOffset.UtcNow, Protocol.Codec.FrameCodec.ToElement(new Protocol.Contracts.PatientRegistered("Old Unit"),
+                Protocol.Codec.ProtocolJsonContext.Default.PatientRegistered))]));
+        Assert.Equal(1, Assert.IsType<Protocol.Frames.Ack>(await unit.ReceiveAsync()).UpToSeq);
+
+        var response = Gateway.SendFhirAsync(HttpMethod.Get, $"/fhir/r4/Patient/{patient}", Gateway.PatientToken(patient));
+        var request = Assert.IsType<Protocol.Frames.Request>(await unit.ReceiveAsync());
+        Assert.Equal(Protocol.Operations.GetDemographics, request.Operation);
+        Assert.Equal(patient, request.PatientId);
+        await unit.SendAsync(new Protocol.Frames.Reply(request.Id, Protocol.Frames.ReplyStatus.Unsupported, Error: "operation 'patient.demographics' is not supported"));
+
+        var answer = await response;
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var read = await answer.ResourceAsync<Patient>();
+        FhirValidation.AssertValid(read);
+        Assert.Equal(patient, read.Id);
+        Assert.Empty(read.Name);
+        Assert.Null(read.Gender);
     }
 
     [Fact]
@@ -159,11 +247,28 @@ public sealed class FhirPartnerTests(FhirGateway fixture)
         var accepted = await Gateway.SendFhirAsync(HttpMethod.Post, "/fhir/r4/Appointment", token, NewAppointment(patient, start), prefer: "respond-async");
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var operation = accepted.Content.Headers.ContentLocation!.ToString();
-        Assert.StartsWith("/api/v1/operations/", operation);
+        Assert.StartsWith("/fhir/r4/_operations/", operation);
         FhirValidation.AssertValid(await accepted.ResourceAsync<OperationOutcome>());
 
+        // the FHIR status URL: 202 + OperationOutcome while the unit is away; only its submitter sees it (else 404, as on /api/v1)
+        var pending = await Gateway.SendFhirAsync(HttpMethod.Get, operation, token);
+        Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
+        Assert.Equal(operation, pending.Content.Headers.ContentLocation!.ToString());
+        FhirValidation.AssertValid(await pending.ResourceAsync<OperationOutcome>());
+        var stranger = await Gateway.SendFhirAsync(HttpMethod.Get, operation, Gateway.PatientToken(fixture.Patient));
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        await stranger.ResourceAsync<OperationOutcome>();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Gateway.SendFhirAsync(HttpMethod.Get, operation, null)).StatusCode);
+        var operationId = operation["/fhir/r4/_operations/".Length..];
+        Assert.Contains(await Gateway.OperationStatusAsync($"/api/v1/operations/{operationId}", token), new[] { "queued", "delivered" }); // the same operation
+
+        // once applied: 200 + the appointment as the unit booked it
         fixture.OfflineUnit = await fixture.StartUnitAsync("unit-fo", 1);
-        await Eventually.AssertAsync(async () => Assert.Equal("applied", await Gateway.OperationStatusAsync(operation, token)), TimeSpan.FromSeconds(60));
+        var applied = await Eventually.GetAsync(() => Gateway.SendFhirAsync(HttpMethod.Get, operation, token),
+            r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+        var appointment = await applied.ResourceAsync<Appointment>();
+        FhirValidation.AssertValid(appointment);
+        Assert.Equal(start, appointment.Start);
         var bundle = await fixture.Client(token).SearchAsync<Appointment>(new SearchParams().Where($"patient={patient}").Where($"date={start:yyyy-MM-dd}"));
         Assert.Contains(bundle!.Entry, e => ((Appointment)e.Resource!).Start == start);
     }
