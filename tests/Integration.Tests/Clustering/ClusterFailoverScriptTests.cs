@@ -7,10 +7,13 @@ using Xunit.Abstractions;
 namespace HealthGateway.Integration.Tests.Clustering;
 
 /// <summary>
-/// Issue #16, item 3, as a new user tries it: <c>scripts/cluster.sh start</c> (three gateways on PostgreSQL, the
-/// connection string handed over whole in <c>HGW_POSTGRES</c>), then <c>scripts/cluster.sh kill 1</c>. Every unit
-/// knows all three addresses, so the units that were on node 1 fail over and every unit's patients are readable
-/// through nodes 2 and 3 again without node 1 coming back. The time from the kill to the last such read is reported.
+/// <c>scripts/cluster.sh</c>, the documented way to run the scale-out topology as plain processes, as a new user tries
+/// it (issue #16, item 3): <c>start</c> (three gateways on PostgreSQL, the connection string handed over whole in
+/// <c>HGW_POSTGRES</c>, four units), every unit's patients read through each of the three nodes, then <c>kill 1</c>
+/// (<c>kill -9</c>). Every unit knows all three addresses, so the units that were on node 1 fail over and every unit's
+/// patients are readable through nodes 2 and 3 again without node 1 coming back; <c>status</c> shows it down and
+/// <c>stop</c> takes the rest down gracefully. The time from the kill to the last such read is reported.
+/// One cluster for the whole story: each start is three gateway and four unit processes on two cores.
 /// </summary>
 [Collection(ClusterFaultCollection.Name)]
 public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyncLifetime
@@ -56,7 +59,7 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var patients = new List<(string Unit, string Patient, string Token)>();
         foreach (var unit in Units) patients.Add(await FirstPatientAsync(unit));
-        await Eventually.AssertAsync(() => AllReadableAsync(http, patients), TimeSpan.FromMinutes(2));
+        await Eventually.AssertAsync(() => AllReadableAsync(http, patients, [1, 2, 3]), TimeSpan.FromMinutes(2));
 
         // Which units are on node 1 now (a unit turned away at start may already have moved on).
         var onNodeOne = Units.Where(unit => CurrentGateway(unit) == Node(1)).ToList();
@@ -67,7 +70,7 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         output.WriteLine(killLog);
         Assert.Equal(0, killed);
 
-        await Eventually.AssertAsync(() => AllReadableAsync(http, patients), TimeSpan.FromMinutes(3));
+        await Eventually.AssertAsync(() => AllReadableAsync(http, patients, [2, 3]), TimeSpan.FromMinutes(3));
         var reattached = sinceKill.Elapsed;
 
         // Node 1 never came back: its units settle on node 2 or 3, and their logs say so. (Eventually: a unit may
@@ -84,6 +87,7 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         }
         var (_, status) = await ClusterScript.RunAsync(_environment, "status");
         output.WriteLine(status);
+        Assert.Contains("gateway-1 (pid", status);
         Assert.Contains("down", status.Split('\n').Single(l => l.StartsWith("gateway-1", StringComparison.Ordinal)));
 
         // The figure (not asserted: timing belongs in reports): to the test output and TestResults/fault-report.txt.
@@ -92,6 +96,13 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         output.WriteLine(figure);
         Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "TestResults"));
         File.AppendAllText(Path.Combine(RepoPaths.Root, "TestResults", "fault-report.txt"), figure + Environment.NewLine);
+
+        var (stopped, stopLog) = await ClusterScript.RunAsync(_environment, "stop");
+        output.WriteLine(stopLog);
+        Assert.True(stopped == 0, $"cluster.sh stop failed:\n{stopLog}");
+        Assert.Contains("gateway-2 stopped", stopLog);
+        Assert.Contains("gateway-3 stopped", stopLog);
+        Assert.Contains("not started", (await ClusterScript.RunAsync(_environment, "status")).Output);
     }
 
     private string Node(int node) => $"ws://127.0.0.1:{_httpBase + node - 1}";
@@ -110,11 +121,11 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         return (unit, patient, token);
     }
 
-    /// <summary>Every patient's appointments answer 200 through node 2 and through node 3.</summary>
-    private async Task AllReadableAsync(HttpClient http, IEnumerable<(string Unit, string Patient, string Token)> patients)
+    /// <summary>Every patient's appointments answer 200 through each of <paramref name="nodes"/>.</summary>
+    private async Task AllReadableAsync(HttpClient http, IEnumerable<(string Unit, string Patient, string Token)> patients, int[] nodes)
     {
         foreach (var (unit, patient, token) in patients)
-        foreach (var node in new[] { 2, 3 })
+        foreach (var node in nodes)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"{Node(node).Replace("ws://", "http://")}/api/v1/patients/{patient}/appointments");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
