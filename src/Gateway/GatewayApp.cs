@@ -90,6 +90,7 @@ public static class GatewayApp
                 .GetAwaiter().GetResult();
             UnitConnectionsHosting.CloseAllAsync(app.Services).GetAwaiter().GetResult();
         });
+
         app.UseExceptionHandler();
         app.UseRequestBodyCap(); // 413 that the client can read, however the body is sent
         app.UseGatewayTransportSecurity(); // HSTS + HTTPS redirection outside Development
