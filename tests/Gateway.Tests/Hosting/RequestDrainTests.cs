@@ -57,3 +57,23 @@ public sealed class RequestDrainTests
         await drain.DrainAsync(Long).WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
+
+public sealed class ShutdownDrainTimeoutOptionTests
+{
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("00:00:10", true)]
+    [InlineData("00:01:00", true)]
+    [InlineData("00:01:01", false)]
+    [InlineData("-00:00:01", false)]
+    public void The_drain_timeout_is_refused_outside_zero_to_a_minute(string value, bool valid)
+    {
+        var options = new GatewayOptions { ShutdownDrainTimeout = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        var ok = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+
+        Assert.Equal(valid, ok);
+        if (!valid) Assert.Contains(results, r => r.MemberNames.Contains(nameof(GatewayOptions.ShutdownDrainTimeout)));
+    }
+}
