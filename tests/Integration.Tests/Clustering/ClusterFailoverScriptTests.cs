@@ -93,9 +93,7 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         // The figure (not asserted: timing belongs in reports): to the test output and TestResults/fault-report.txt.
         var figure = $"[fault] cluster.sh kill 1: every unit's patients readable through nodes 2 and 3 again {reattached.TotalSeconds:F1}s "
                      + $"after the kill ({onNodeOne.Count} of {Units.Length} units were on node 1)";
-        output.WriteLine(figure);
-        Directory.CreateDirectory(Path.Combine(RepoPaths.Root, "TestResults"));
-        File.AppendAllText(Path.Combine(RepoPaths.Root, "TestResults", "fault-report.txt"), figure + Environment.NewLine);
+        FaultReport.Append(output, figure);
 
         var (stopped, stopLog) = await ClusterScript.RunAsync(_environment, "stop");
         output.WriteLine(stopLog);

@@ -281,8 +281,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output) : IAsyncLifetime
             var after = reconnected.Select(u => (u.Connection.ConnectedSince!.Value - killed).TotalSeconds).Order().ToList();
             var spread = $"{reconnected.Count} of {units.Count} units reconnected; all attached {storm.Elapsed.TotalSeconds:F1}s after kill -9; " +
                          $"re-attach times after the kill: min {after[0]:F1}s, p50 {after[after.Count / 2]:F1}s, p90 {after[after.Count * 9 / 10]:F1}s, max {after[^1]:F1}s";
-            output.WriteLine(spread);
-            File.AppendAllText(Path.Combine(RepoPaths.Root, "TestResults", "fault-report.txt"), $"[fault] cluster: reconnect storm: {spread}{Environment.NewLine}");
+            FaultReport.Append(output, $"[fault] cluster: reconnect storm: {spread}");
             // Jitter spreads the reconnects over a window instead of one instant.
             Assert.True(reconnected.Count >= 10, "the dead node held sockets of a share of the units");
             Assert.True(after[^1] - after[0] > 0.5, $"reconnects were not spread: {spread}");

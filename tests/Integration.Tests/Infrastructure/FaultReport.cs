@@ -37,12 +37,21 @@ public sealed record FaultReport(string Scenario, int Accepted, int Applied, int
         $"[fault] {Scenario}: accepted={Accepted} applied={Applied} lost={Lost} appliedTwice={AppliedTwice} orderViolations={OrderViolations} recovery={Recovery.TotalSeconds:F1}s";
 
     /// <summary>To the test output and to TestResults/fault-report.txt (CI prints it).</summary>
-    public void WriteTo(ITestOutputHelper output)
+    public void WriteTo(ITestOutputHelper output) => Append(output, ToString());
+
+    /// <summary>
+    /// A figure line (starting <c>[fault]</c>) to the test output and to TestResults/fault-report.txt, which the first
+    /// test to report creates (collections run side by side, in any order).
+    /// </summary>
+    public static void Append(ITestOutputHelper output, string line)
     {
-        output.WriteLine(ToString());
+        output.WriteLine(line);
         var directory = Path.Combine(RepoPaths.Root, "TestResults");
-        Directory.CreateDirectory(directory);
-        lock (typeof(FaultReport)) File.AppendAllText(Path.Combine(directory, "fault-report.txt"), ToString() + Environment.NewLine);
+        lock (typeof(FaultReport))
+        {
+            Directory.CreateDirectory(directory);
+            File.AppendAllText(Path.Combine(directory, "fault-report.txt"), line + Environment.NewLine);
+        }
     }
 
     public void AssertNothingLost()
