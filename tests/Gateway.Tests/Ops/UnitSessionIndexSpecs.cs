@@ -18,7 +18,7 @@ namespace HealthGateway.Gateway.Tests.Ops;
 public sealed class UnitSessionIndexSpecs : TestKit, IDisposable
 {
     private const string Unit = "unit-ops";
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30); // generous: a loaded CI box took over 10 s for a first attach
 
     private static readonly string Config = """
         akka.loglevel = WARNING

@@ -17,7 +17,7 @@ public sealed class UnitSessionNotificationSpecs : TestKit, IDisposable
 {
     private const string Unit = "unit-n";
     private const string Patient = "p-1";
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30); // generous: a loaded CI box took over 10 s for a first attach
 
     private static readonly string Config = """
         akka.loglevel = WARNING

@@ -19,7 +19,7 @@ namespace HealthGateway.Gateway.Tests.Sessions;
 public sealed class UnitSessionResyncSpecs : TestKit, IDisposable
 {
     private const string Unit = "unit-r";
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30); // generous: a loaded CI box took over 10 s for a first attach
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private static readonly string Config = """

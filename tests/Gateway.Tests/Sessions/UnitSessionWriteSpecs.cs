@@ -21,7 +21,7 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
     private const string Patient = "p-1";
     private const string Caller = "patient:p-1";
 
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30); // generous: a loaded CI box took over 10 s for a first attach
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
 
     private static readonly string Config = """
