@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Streams;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Frames;
@@ -25,9 +26,9 @@ public sealed record UnitConnectionSettings(
 }
 
 /// <summary>
-/// Node-local owner of one unit WebSocket. Its <see cref="UnitSocket"/> moves the bytes (a bounded
-/// outbound queue with one send loop; a receive loop whose backpressure reaches the unit over TCP);
-/// this actor completes the handshake, attaches to the unit's <see cref="UnitSessionActor"/>
+/// Node-local owner of one unit WebSocket. Its <see cref="UnitSocketGraph"/> moves the bytes (a bounded
+/// outbound queue sent one frame at a time; inbound frames in acknowledged batches, whose backpressure
+/// reaches the unit over TCP); this actor completes the handshake, attaches to the unit's <see cref="UnitSessionActor"/>
 /// (possibly on another node), relays deliveries, acks and unit changes, and closes the socket with
 /// a documented close code. Once attached, the socket is listed in <see cref="LocalUnitSockets"/> so
 /// this node's reads reach the unit without an actor in between (ADR 10).
@@ -37,6 +38,9 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private readonly UnitConnectionSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly UnitSocket _socket;
+    private readonly IMaterializer _materializer;
+    // What a frame means depends on the state; set with each Become so a batch that spans a state change is read right.
+    private Action<Frame> _onFrame;
 
     // Unit change batches forwarded to the session but not yet acknowledged: resent after a re-attach.
     private readonly List<AcceptUnitChanges> _unacknowledgedChanges = [];
@@ -53,26 +57,24 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastFrameAt;
     private DateTimeOffset _lastFrameReported;
 
-    public UnitConnectionActor(UnitConnectionSettings settings)
+    public UnitConnectionActor(UnitConnectionSettings settings, IMaterializer materializer)
     {
         _settings = settings;
+        _materializer = materializer;
         _socket = new UnitSocket(settings.UnitId, settings.Socket, settings.Options);
+        _onFrame = OnFrameAwaitingHello;
         AwaitingHello();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(UnitConnectionSettings settings) =>
-        Akka.Actor.Props.Create<UnitConnectionActor>(settings); // not the expression form: see UnitSessionActor.Props
+    public static Props Props(UnitConnectionSettings settings, IMaterializer materializer) =>
+        Akka.Actor.Props.Create<UnitConnectionActor>(settings, materializer); // not the expression form: see UnitSessionActor.Props
 
     protected override void PreStart()
     {
-        var self = Self;
-        var socket = _socket;
-        Task.Run(socket.RunSendLoopAsync)
-            .PipeTo(self, success: () => OutboundCompleted.Instance, failure: ex => new OutboundFailed(ex));
-        Task.Run(() => socket.RunReceiveLoopAsync(message => self.Tell(message)))
-            .PipeTo(self, success: () => InboundCompleted.Instance, failure: ex => new InboundFailed(ex));
+        UnitSocketGraph.Run(_socket, Self, _materializer).Outbound
+            .PipeTo(Self, success: _ => OutboundCompleted.Instance, failure: ex => new OutboundFailed(ex));
 
         Timers.StartSingleTimer(HandshakeTimer, HandshakeTimedOut.Instance, _settings.Options.HandshakeTimeout);
         var untilExpiry = _settings.TokenExpiresAt - DateTimeOffset.UtcNow + _settings.ClockSkew;
@@ -83,23 +85,10 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _settings.LocalSockets.Unregister(_socket);
-        _socket.Abandon();
+        _socket.Close(); // the graph sends nothing more; aborting the socket ends its reading
         if (_settings.Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _settings.Socket.Abort();
         if (_session is not null) _settings.SessionRegion.Tell(new Detach(_settings.UnitId, Self));
         _settings.Finished.TrySetResult();
-    }
-
-    protected override bool AroundReceive(Receive receive, object message)
-    {
-        try
-        {
-            return base.AroundReceive(receive, message);
-        }
-        finally
-        {
-            // Every frame the receive loop handed over frees its place in the window once handled, in any state.
-            if (message is InboundMessage) _socket.InboundProcessed();
-        }
     }
 
     // --- states -------------------------------------------------------------------------------
@@ -107,11 +96,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private void AwaitingHello()
     {
         CommonSocketHandling();
-        Receive<InboundMessage.Received>(m =>
-        {
-            if (m.Frame is Hello hello) OnHello(hello);
-            else BeginClose(CloseCodes.PolicyViolation, $"expected 'hello' first, got '{FrameName(m.Frame)}'", ErrorCodes.ProtocolViolation);
-        });
         Receive<HandshakeTimedOut>(_ => BeginClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout", ErrorCodes.HandshakeTimeout));
         Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
     }
@@ -120,12 +104,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     {
         CommonSocketHandling();
         Receive<Attached>(OnAttached);
-        Receive<InboundMessage.Received>(m =>
-        {
-            if (m.Frame is Ping ping) Send(new Pong(ping.Nonce));
-            else if (m.Frame is Pong) { }
-            else BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(m.Frame)}' before 'welcome'", ErrorCodes.ProtocolViolation);
-        });
         Receive<AttachTimedOut>(_ => CloseSessionUnavailable());
         Receive<RetryAttach>(_ => SendAttach());
         Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
@@ -135,11 +113,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private void Active()
     {
         CommonSocketHandling();
-        Receive<InboundMessage.Received>(m =>
-        {
-            _lastFrameAt = DateTimeOffset.UtcNow;
-            OnFrame(m.Frame);
-        });
         Receive<UnitConnectionCommands.SendRead>(OnSendRead);
         Receive<Deliveries>(OnDeliveries);
         Receive<ChangesAcknowledged>(OnChangesAcknowledged);
@@ -161,13 +134,15 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void Closing()
     {
-        Receive<InboundMessage>(_ => { });
+        // The rest of what the unit sends is read and ignored until its close frame.
+        Receive<UnitSocketInbound.Started>(_ => Sender.Tell(UnitSocketInbound.Ack.Instance));
+        Receive<UnitSocketInbound.Batch>(_ => Sender.Tell(UnitSocketInbound.Ack.Instance));
         Receive<OutboundCompleted>(_ => SendCloseFrame());
         Receive<OutboundFailed>(_ => Context.Stop(Self));
         Receive<RetryAttach>(_ => { }); // a timer still in the mailbox; nothing to attach any more
         Receive<CloseSent>(_ => { if (_inboundDone) Context.Stop(Self); });
-        Receive<InboundCompleted>(_ => { _inboundDone = true; if (_settings.Socket.State is WebSocketState.Closed) Context.Stop(Self); });
-        Receive<InboundFailed>(_ => Context.Stop(Self));
+        Receive<UnitSocketInbound.Completed>(_ => { _inboundDone = true; if (_settings.Socket.State is WebSocketState.Closed) Context.Stop(Self); });
+        Receive<UnitSocketInbound.Failed>(_ => Context.Stop(Self));
         Receive<CloseTimedOut>(_ => Context.Stop(Self));
         Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
         ReceiveAny(_ => { });
@@ -175,19 +150,16 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     private void CommonSocketHandling()
     {
-        Receive<InboundMessage.Rejected>(m =>
-        {
-            _log.Warning("unit {0}: protocol error {1}: {2}", _settings.UnitId, m.Error.WireCode, m.Error.Message);
-            BeginClose(m.Error.CloseCode, $"{m.Error.WireCode}: {m.Error.Message}", m.Error.WireCode, m.Error.Message);
-        });
-        Receive<InboundCompleted>(_ =>
+        Receive<UnitSocketInbound.Started>(_ => Sender.Tell(UnitSocketInbound.Ack.Instance));
+        Receive<UnitSocketInbound.Batch>(OnInbound);
+        Receive<UnitSocketInbound.Completed>(_ =>
         {
             _inboundDone = true;
             // The peer sent its close frame: finish the closing handshake with the same code.
             var status = _settings.Socket.CloseStatus is { } code ? (int)code : CloseCodes.Normal;
             BeginClose(status, ClosedByUnit);
         });
-        Receive<InboundFailed>(f =>
+        Receive<UnitSocketInbound.Failed>(f =>
         {
             _log.Info("unit {0}: socket failed ({1})", _settings.UnitId, f.Cause.GetBaseException().Message);
             Context.Stop(Self);
@@ -200,6 +172,44 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason, ErrorCodeForClose(c.Code), retryAfterMs: c.RetryAfterMs));
         Receive<TokenExpired>(_ => BeginClose(CloseCodes.TokenExpired, "token expired; reconnect with a fresh token", ErrorCodes.TokenExpired));
         Receive<SweepExpiredReads>(_ => { });
+    }
+
+    // --- inbound -------------------------------------------------------------------------------
+
+    /// <summary>Handles a batch in order, then lets the graph read on; once closing, the rest is ignored.</summary>
+    private void OnInbound(UnitSocketInbound.Batch batch)
+    {
+        foreach (var message in batch.Messages)
+        {
+            if (_closing) break;
+            if (message is InboundMessage.Received received) _onFrame(received.Frame);
+            else OnRejected(((InboundMessage.Rejected)message).Error);
+        }
+        Sender.Tell(UnitSocketInbound.Ack.Instance);
+    }
+
+    private void OnRejected(Protocol.Codec.ProtocolError error)
+    {
+        _log.Warning("unit {0}: protocol error {1}: {2}", _settings.UnitId, error.WireCode, error.Message);
+        BeginClose(error.CloseCode, $"{error.WireCode}: {error.Message}", error.WireCode, error.Message);
+    }
+
+    private void OnFrameAwaitingHello(Frame frame)
+    {
+        if (frame is Hello hello) OnHello(hello);
+        else BeginClose(CloseCodes.PolicyViolation, $"expected 'hello' first, got '{FrameName(frame)}'", ErrorCodes.ProtocolViolation);
+    }
+
+    private void OnFrameAttaching(Frame frame)
+    {
+        if (frame is Ping ping) Send(new Pong(ping.Nonce));
+        else if (frame is not Pong) BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(frame)}' before 'welcome'", ErrorCodes.ProtocolViolation);
+    }
+
+    private void OnFrameActive(Frame frame)
+    {
+        _lastFrameAt = DateTimeOffset.UtcNow;
+        OnFrame(frame);
     }
 
     // --- handshake ----------------------------------------------------------------------------
@@ -222,6 +232,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         _hello = hello;
         _unitAppliedUpTo = hello.LastAppliedSeq;
         RequestAttach();
+        _onFrame = OnFrameAttaching;
         Become(Attaching);
     }
 
@@ -264,6 +275,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
                 _session.Tell(_unacknowledgedChanges[i]);
             }
         }
+        _onFrame = OnFrameActive;
         Become(Active);
     }
 
@@ -441,8 +453,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     /// <summary>Event batches a unit may have in flight (announced in welcome); the reference unit sends at most 4.</summary>
     private const int MaxUnacknowledgedBatches = ProtocolConstants.MaxUnacknowledgedEventBatches;
 
-    private sealed record InboundCompleted { public static readonly InboundCompleted Instance = new(); }
-    private sealed record InboundFailed(Exception Cause);
     private sealed record OutboundCompleted { public static readonly OutboundCompleted Instance = new(); }
     private sealed record OutboundFailed(Exception Cause);
     private sealed record HandshakeTimedOut { public static readonly HandshakeTimedOut Instance = new(); }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Akka.Streams;
 
 namespace HealthGateway.Gateway.Connections;
 
@@ -13,9 +14,9 @@ public sealed class UnitConnectionsActor : ReceiveActor
 {
     private IActorRef? _shutdownRequester;
 
-    public UnitConnectionsActor(UnitAttachAdmission admission)
+    public UnitConnectionsActor(UnitAttachAdmission admission, IMaterializer materializer)
     {
-        Receive<Open>(open => Context.ActorOf(UnitConnectionActor.Props(open.Settings)));
+        Receive<Open>(open => Context.ActorOf(UnitConnectionActor.Props(open.Settings, materializer)));
         Receive<CloseAll>(close =>
         {
             _shutdownRequester = Sender;
@@ -51,7 +52,8 @@ public static class UnitConnectionsHosting
     public static AkkaConfigurationBuilder WithUnitConnections(this AkkaConfigurationBuilder builder, UnitAttachAdmission admission) =>
         builder.WithActors((system, registry) =>
         {
-            var parent = system.ActorOf(Props.Create<UnitConnectionsActor>(admission), "unit-connections");
+            // One materializer for every unit socket's graph on this node (not one per connection: each is an actor).
+            var parent = system.ActorOf(Props.Create<UnitConnectionsActor>(admission, system.Materializer(namePrefix: "unit-sockets")), "unit-connections");
             registry.Register<UnitConnectionsActor>(parent);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "close-unit-sockets", async () =>
             {

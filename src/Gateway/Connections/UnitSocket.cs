@@ -10,23 +10,20 @@ using HealthGateway.Protocol.Frames;
 namespace HealthGateway.Gateway.Connections;
 
 /// <summary>
-/// The byte side of one unit connection (ADR 10), owned by its <see cref="UnitConnectionActor"/>:
+/// The byte side of one unit connection, owned by its <see cref="UnitConnectionActor"/> and moved by its
+/// <see cref="UnitSocketGraph"/> (ADR 20):
 /// <list type="bullet">
-/// <item>outbound: a bounded queue drained by one send loop, one <c>SendAsync</c> at a time; a full
-/// queue refuses (reads get "busy", control frames close the socket), it never drops;</item>
-/// <item>inbound: one receive loop that waits with a zero-byte read (an idle socket holds no buffer),
-/// reassembles each message up to the frame cap and decodes it. A reply completes its read
-/// right here; every other frame goes to the actor, at most <see cref="InboundWindow"/> unprocessed
-/// at a time, after which the loop stops reading and TCP throttles the unit.</item>
+/// <item>outbound: a bounded queue the graph drains into the socket one send at a time; a full queue
+/// refuses (reads get "busy", control frames close the socket), it never drops;</item>
+/// <item>inbound: each message read with a zero-byte wait first (an idle socket holds no buffer),
+/// reassembled up to the frame cap and decoded; a reply completes its waiting read in the graph
+/// (<see cref="TrySettle"/>), every other frame goes on to the actor.</item>
 /// </list>
 /// Reads from this node's HTTP handlers call <see cref="ReadAsync"/> directly; reads from other
 /// nodes arrive through the session and the actor (<see cref="TryStartRead"/>).
 /// </summary>
 public sealed class UnitSocket
 {
-    /// <summary>Frames handed to the actor and not yet processed, before the receive loop pauses.</summary>
-    public const int InboundWindow = 32;
-
     private const int InitialBufferBytes = 4096;
 
     private readonly WebSocket _socket;
@@ -34,8 +31,6 @@ public sealed class UnitSocket
     private readonly int _readCapacity;
     private readonly Channel<Frame> _outbound;
     private readonly ConcurrentDictionary<string, PendingRead> _pendingReads = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _inboundWindow = new(InboundWindow, InboundWindow);
-    private readonly CancellationTokenSource _abandoned = new();
 
     public UnitSocket(string unitId, WebSocket socket, GatewayOptions options)
     {
@@ -56,12 +51,6 @@ public sealed class UnitSocket
 
     /// <summary>Queues a frame; false when the queue is full or closed (the caller decides what that means).</summary>
     public bool TrySend(Frame frame) => _outbound.Writer.TryWrite(frame);
-
-    /// <summary>No more frames: the send loop sends what is queued and ends.</summary>
-    public void CompleteOutbound() => _outbound.Writer.TryComplete();
-
-    /// <summary>The actor finished with one inbound frame: the receive loop may read another.</summary>
-    public void InboundProcessed() => _inboundWindow.Release();
 
     // --- reads ---------------------------------------------------------------------------------
 
@@ -121,16 +110,6 @@ public sealed class UnitSocket
             if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(new ReadReplies.Failed(id, reason));
     }
 
-    /// <summary>
-    /// The actor is gone: a receive loop waiting for room in the window gives up instead of waiting forever
-    /// (the socket itself is aborted by the actor).
-    /// </summary>
-    public void Abandon()
-    {
-        Close();
-        _abandoned.Cancel();
-    }
-
     /// <summary>Forgets reads routed through the session whose asker has given up (it answered 504 already).</summary>
     public void ForgetExpiredReads(DateTimeOffset now)
     {
@@ -146,46 +125,48 @@ public sealed class UnitSocket
         return true;
     }
 
-    // --- loops ---------------------------------------------------------------------------------
+    // --- the stream's ends (UnitSocketGraph) ----------------------------------------------------
 
-    /// <summary>Sends queued frames one at a time until the queue is completed and empty.</summary>
-    public async Task RunSendLoopAsync()
-    {
-        var reader = _outbound.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            while (reader.TryRead(out var frame))
-            {
-                // A read whose asker already gave up (504) is not worth the unit's time.
-                if (frame is Request request && request.Deadline <= DateTimeOffset.UtcNow) continue;
-                await _socket.SendAsync(FrameCodec.Encode(frame), WebSocketMessageType.Text, true, CancellationToken.None);
-            }
-        }
-    }
+    /// <summary>The bounded outbound queue, read by the graph's send stage.</summary>
+    internal ChannelReader<Frame> Outbound => _outbound.Reader;
 
     /// <summary>
-    /// Reads until the peer closes. Frames other than replies go to <paramref name="deliver"/>, which must
-    /// lead to <see cref="InboundProcessed"/>. After a bad frame: one <see cref="InboundMessage.Rejected"/>,
-    /// then the loop only drains until the close frame.
+    /// Sends one frame. A read whose asker already gave up (504) is not worth the unit's time: it is skipped.
     /// </summary>
-    public async Task RunReceiveLoopAsync(Action<InboundMessage> deliver)
+    internal Task SendAsync(Frame frame) =>
+        frame is Request request && request.Deadline <= DateTimeOffset.UtcNow
+            ? Task.CompletedTask
+            : _socket.SendAsync(FrameCodec.Encode(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>
+    /// The next whole inbound message, decoded; null once the peer closed. After a bad frame (one
+    /// <see cref="InboundMessage.Rejected"/>) the socket is only drained until the close frame, and null follows.
+    /// </summary>
+    internal async Task<InboundMessage?> ReceiveNextAsync()
     {
-        while (true)
+        if (_rejected)
         {
-            var message = await ReceiveAsync();
-            if (message is null) return;
-            if (message is InboundMessage.Received { Frame: Reply reply } && TryCompleteRead(reply)) continue;
-            // An undecodable frame may be the reply a caller waits for; which one cannot be told. Every waiting
-            // read is answered as a broken contract (502) rather than left to hear "offline" when the socket closes.
-            if (message is InboundMessage.Rejected) FailPendingReads(ReadFailure.UnitBrokeProtocol);
-            await _inboundWindow.WaitAsync(_abandoned.Token);
-            deliver(message);
-            if (message is InboundMessage.Rejected)
-            {
-                await DrainUntilCloseAsync();
-                return;
-            }
+            await DrainUntilCloseAsync();
+            return null;
         }
+        var message = await ReceiveAsync();
+        if (message is InboundMessage.Rejected) _rejected = true;
+        return message;
+    }
+
+    private bool _rejected;
+
+    /// <summary>
+    /// True when the message was settled here: a reply that completed its waiting read. Everything else
+    /// (false) goes on to the connection actor.
+    /// </summary>
+    internal bool TrySettle(InboundMessage message)
+    {
+        if (message is InboundMessage.Received { Frame: Reply reply }) return TryCompleteRead(reply);
+        // An undecodable frame may be the reply a caller waits for; which one cannot be told. Every waiting
+        // read is answered as a broken contract (502) rather than left to hear "offline" when the socket closes.
+        if (message is InboundMessage.Rejected) FailPendingReads(ReadFailure.UnitBrokeProtocol);
+        return false;
     }
 
     private async Task DrainUntilCloseAsync()

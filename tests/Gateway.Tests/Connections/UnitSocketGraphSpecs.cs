@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Akka.Streams;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using HealthGateway.Gateway;
+using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Sessions;
+using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Frames;
+
+namespace HealthGateway.Gateway.Tests.Connections;
+
+/// <summary>
+/// <see cref="UnitSocketGraph"/> over a real loopback TCP connection with real WebSockets on both ends:
+/// the gateway end runs the graph, a <see cref="TestProbe"/> plays the connection actor, the other end plays the unit.
+/// </summary>
+public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    private readonly IMaterializer _materializer;
+    private readonly TestProbe _actor;
+    private TcpListener _listener = null!;
+    private TcpClient _client = null!;
+    private Socket _server = null!;
+    private WebSocket _gatewayEnd = null!;
+    private WebSocket _unitEnd = null!;
+
+    public UnitSocketGraphSpecs()
+    {
+        _materializer = Sys.Materializer();
+        _actor = CreateTestProbe();
+    }
+
+    public async Task InitializeAsync()
+    {
+        // Small kernel buffers, so that "stopped reading" shows after a few frames rather than megabytes.
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Server.ReceiveBufferSize = 16 * 1024;
+        _listener.Server.SendBufferSize = 16 * 1024;
+        _listener.Start();
+        _client = new TcpClient { ReceiveBufferSize = 16 * 1024, SendBufferSize = 16 * 1024 };
+        var accept = _listener.AcceptSocketAsync();
+        await _client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)_listener.LocalEndpoint).Port);
+        _server = await accept;
+        _gatewayEnd = WebSocket.CreateFromStream(new NetworkStream(_server, ownsSocket: true), isServer: true, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+        _unitEnd = WebSocket.CreateFromStream(_client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+    }
+
+    public Task DisposeAsync()
+    {
+        _gatewayEnd.Abort();
+        _unitEnd.Abort();
+        _client.Dispose();
+        _listener.Stop();
+        return Task.CompletedTask;
+    }
+
+    private (UnitSocket Socket, UnitSocketStreams Streams) Start(GatewayOptions? options = null)
+    {
+        var socket = new UnitSocket("unit-1", _gatewayEnd, options ?? new GatewayOptions());
+        var streams = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
+        _actor.ExpectMsg<UnitSocketInbound.Started>(Patience);
+        _actor.Reply(UnitSocketInbound.Ack.Instance);
+        return (socket, streams);
+    }
+
+    private static UnitSessionCommands.RouteRead Read(string id, TimeSpan? deadlineIn = null) =>
+        new("unit-1", id, "appointments.list", "patient-1", DateTimeOffset.UtcNow + (deadlineIn ?? TimeSpan.FromSeconds(60)), "corr-1");
+
+    [Fact]
+    public async Task A_read_is_answered_by_the_units_reply_inside_the_graph_without_passing_the_actor()
+    {
+        var (socket, _) = Start();
+        var answer = socket.ReadAsync(Read("r1"), Patience, CancellationToken.None);
+
+        var request = Assert.IsType<Request>(await ReceiveAtUnitAsync());
+        Assert.Equal("r1", request.Id);
+        Assert.Equal("patient-1", request.PatientId);
+        await SendFromUnitAsync(new Reply("r1", ReplyStatus.Ok, JsonSerializer.SerializeToElement(new { patientId = "patient-1" })));
+        await SendFromUnitAsync(new Ping(9));
+
+        var replied = Assert.IsType<ReadReplies.Replied>(await answer.WaitAsync(Patience));
+        Assert.Equal(ReplyStatus.Ok, replied.Status);
+        Assert.Contains("patient-1", replied.PayloadJson);
+        // The frame after the reply is the first thing the actor sees: the reply never went to it.
+        var batch = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+        Assert.Equal(9, Assert.IsType<Ping>(((InboundMessage.Received)batch.Messages[0]).Frame).Nonce);
+    }
+
+    [Fact]
+    public async Task A_unit_that_stops_reading_fills_the_bounded_queue_and_further_reads_are_busy_while_none_is_dropped()
+    {
+        var options = new GatewayOptions { OutboundQueueCapacity = 600, DeliveryWindow = 64 };
+        var (socket, _) = Start(options);
+
+        // The unit reads nothing: the send stage waits on a full TCP window, then the queue fills up to the
+        // room reads may use (capacity - 2 x window - 16 = 456 here), and the next read is refused at once.
+        var accepted = new List<Task<object?>>();
+        ReadReplies.Failed? refused = null;
+        for (var i = 0; i < 200_000 && refused is null; i++)
+        {
+            var read = socket.ReadAsync(Read($"r{i}"), TimeSpan.FromMinutes(2), CancellationToken.None);
+            if (read.IsCompleted) refused = Assert.IsType<ReadReplies.Failed>(await read);
+            else accepted.Add(read);
+        }
+        Assert.NotNull(refused);
+        Assert.Equal(ReadFailure.UnitBusy, refused.Reason);
+        Assert.True(accepted.Count >= 456, $"only {accepted.Count} reads were queued before the refusal");
+        Assert.True(socket.TrySend(new Ping(1)), "control frames keep their room");
+
+        // Once the unit reads again, every accepted read reaches it, in order.
+        for (var i = 0; i < accepted.Count; i++)
+            Assert.Equal($"r{i}", Assert.IsType<Request>(await ReceiveAtUnitAsync()).Id);
+        Assert.Equal(1, Assert.IsType<Ping>(await ReceiveAtUnitAsync()).Nonce);
+        socket.Close();
+    }
+
+    [Fact]
+    public async Task A_unit_that_floods_frames_is_not_read_while_the_actor_holds_a_batch_and_nothing_is_lost()
+    {
+        Start();
+        const int total = 2_000;
+        // ~16 KB per frame, 32 MB in all: far more than any buffer here. Replies nobody waits for go to the actor.
+        var padding = JsonSerializer.SerializeToElement(new string('x', 16 * 1024));
+        var sent = 0;
+        var flood = Task.Run(async () =>
+        {
+            for (var i = 0; i < total; i++)
+            {
+                await SendFromUnitAsync(new Reply(i.ToString(), ReplyStatus.Ok, padding));
+                Interlocked.Increment(ref sent);
+            }
+        });
+
+        // The actor takes the first batch and does not acknowledge it: the graph fills the next batch, then stops
+        // reading, and the unit's sends stop completing (what it holds is bounded by two batches of frames).
+        var first = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+        var holder = _actor.LastSender;
+        Assert.InRange(first.Messages.Count, 1, UnitSocketGraph.InboundBatchSize);
+        Assert.NotSame(flood, await Task.WhenAny(flood, Task.Delay(TimeSpan.FromSeconds(2))));
+        Assert.True(Volatile.Read(ref sent) < 120, $"the unit sent {sent} frames while the actor held one batch");
+        _actor.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Acknowledging lets everything through, in order, in batches of at most the batch size.
+        var received = first.Messages.Select(Nonce).ToList();
+        holder.Tell(UnitSocketInbound.Ack.Instance, _actor.Ref);
+        while (received.Count < total)
+        {
+            var batch = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+            Assert.InRange(batch.Messages.Count, 1, UnitSocketGraph.InboundBatchSize);
+            received.AddRange(batch.Messages.Select(Nonce));
+            _actor.Reply(UnitSocketInbound.Ack.Instance);
+        }
+        await flood.WaitAsync(Patience);
+        Assert.Equal(Enumerable.Range(0, total), received);
+
+        static int Nonce(InboundMessage message) => int.Parse(((Reply)((InboundMessage.Received)message).Frame).Id);
+    }
+
+    [Fact]
+    public async Task Closing_answers_every_waiting_read_and_every_later_read_with_offline_and_ends_the_outbound_chain()
+    {
+        var (socket, streams) = Start();
+        var waiting = socket.ReadAsync(Read("r1"), Patience, CancellationToken.None);
+        await ReceiveAtUnitAsync();
+
+        socket.Close();
+
+        Assert.Equal(ReadFailure.UnitOffline, Assert.IsType<ReadReplies.Failed>(await waiting.WaitAsync(Patience)).Reason);
+        var later = await socket.ReadAsync(Read("r2"), Patience, CancellationToken.None);
+        Assert.Equal(ReadFailure.UnitOffline, Assert.IsType<ReadReplies.Failed>(later).Reason);
+        Assert.False(socket.TrySend(new Ping(1)));
+        await streams.Outbound.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task A_read_nobody_answers_returns_null_at_its_timeout_and_its_late_reply_goes_to_the_actor()
+    {
+        var (socket, _) = Start();
+        var answer = await socket.ReadAsync(Read("r1"), TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        Assert.Null(answer);
+
+        await ReceiveAtUnitAsync();
+        await SendFromUnitAsync(new Reply("r1", ReplyStatus.Ok));
+        var batch = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+        Assert.Equal("r1", Assert.IsType<Reply>(((InboundMessage.Received)Assert.Single(batch.Messages)).Frame).Id);
+    }
+
+    [Fact]
+    public async Task A_request_whose_deadline_passed_while_queued_is_not_sent()
+    {
+        var socket = new UnitSocket("unit-1", _gatewayEnd, new GatewayOptions());
+        _ = socket.ReadAsync(Read("stale", deadlineIn: TimeSpan.FromMilliseconds(-1)), Patience, CancellationToken.None);
+        Assert.True(socket.TrySend(new Ping(7)));
+        UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
+
+        Assert.Equal(7, Assert.IsType<Ping>(await ReceiveAtUnitAsync()).Nonce);
+    }
+
+    [Fact]
+    public async Task A_frame_over_the_cap_is_rejected_once_and_the_inbound_chain_completes_when_the_unit_closes()
+    {
+        var (socket, streams) = Start(new GatewayOptions { MaxFrameBytes = 1024 });
+        var waiting = socket.ReadAsync(Read("r1"), Patience, CancellationToken.None);
+
+        await _unitEnd.SendAsync(new byte[2048], WebSocketMessageType.Text, true, CancellationToken.None);
+        var batch = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+        var rejected = Assert.IsType<InboundMessage.Rejected>(Assert.Single(batch.Messages));
+        Assert.Equal(ProtocolErrorCode.TooLarge, rejected.Error.Code);
+        // Which read the broken frame answered cannot be told: every waiting read hears "broken contract".
+        Assert.Equal(ReadFailure.UnitBrokeProtocol, Assert.IsType<ReadReplies.Failed>(await waiting.WaitAsync(Patience)).Reason);
+        _actor.Reply(UnitSocketInbound.Ack.Instance);
+
+        // What follows is drained, not decoded, until the close frame.
+        await SendFromUnitAsync(new Ping(1));
+        await _unitEnd.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        _actor.ExpectMsg<UnitSocketInbound.Completed>(Patience);
+        await streams.Inbound.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task When_the_actor_stops_the_graph_stops_reading_for_it()
+    {
+        var (_, streams) = Start();
+        await SendFromUnitAsync(new Ping(1));
+        _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+
+        Sys.Stop(_actor.Ref);
+
+        await streams.Inbound.WaitAsync(Patience);
+    }
+
+    private async Task SendFromUnitAsync(Frame frame) =>
+        await _unitEnd.SendAsync(FrameCodec.Encode(frame), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private async Task<Frame> ReceiveAtUnitAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var count = 0;
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var result = await _unitEnd.ReceiveAsync(buffer.AsMemory(count), timeout.Token);
+            count += result.Count;
+            if (result.EndOfMessage) break;
+        }
+        return FrameCodec.Decode(buffer.AsSpan(0, count)).Frame!;
+    }
+}
