@@ -57,6 +57,27 @@ public sealed class UnitSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ops_see_when_a_unit_was_last_heard_from_and_a_ping_moves_it_on()
+    {
+        var (client, _) = await RawUnitClient.AttachAsync(_gateway.WebSocketBase, _gateway.UnitToken("unit-seen"), "unit-seen");
+        await using var _ = client;
+        var admin = _gateway.Tokens.Mint(Roles.Admin, "ops-oncall", TimeSpan.FromMinutes(5));
+        async Task<DateTimeOffset?> LastSeenAsync()
+        {
+            var view = await (await _gateway.GetAsync("/api/v1/ops/units/unit-seen", admin)).JsonAsync();
+            return view.TryGetProperty("lastSeen", out var seen) && seen.ValueKind == JsonValueKind.String ? seen.GetDateTimeOffset() : null;
+        }
+
+        // The node's once-a-second sweep reports the hello; then a ping later than that is reported too.
+        var first = await Eventually.GetAsync(LastSeenAsync, seen => seen is not null, TimeSpan.FromSeconds(30));
+        var pingedAfter = DateTimeOffset.UtcNow;
+        Assert.True(pingedAfter >= first);
+        await client.SendAsync(new Ping(42));
+        Assert.Equal(42, Assert.IsType<Pong>(await client.ReceiveAsync()).Nonce);
+        await Eventually.GetAsync(LastSeenAsync, seen => seen >= pingedAfter, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_read_goes_to_the_unit_and_its_reply_comes_back()
     {
         await using var unit = await AttachWithPatientsAsync("unit-1", "p-100");

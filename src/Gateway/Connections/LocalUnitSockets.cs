@@ -19,4 +19,7 @@ public sealed class LocalUnitSockets
     public void Unregister(UnitSocket socket) => _byUnit.TryRemove(KeyValuePair.Create(socket.UnitId, socket));
 
     public bool TryGet(string unitId, [MaybeNullWhen(false)] out UnitSocket socket) => _byUnit.TryGetValue(unitId, out socket);
+
+    /// <summary>Every listed socket at about this moment (the node-wide sweep walks it).</summary>
+    public IEnumerable<UnitSocket> All => _byUnit.Values;
 }

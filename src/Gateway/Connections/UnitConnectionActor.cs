@@ -53,9 +53,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private long _unitAppliedUpTo;
     private bool _inboundDone;
     private bool _closing;
-    // Ops: when the unit last sent a protocol frame (its pings included), reported to the node's session index.
-    private DateTimeOffset _lastFrameAt;
-    private DateTimeOffset _lastFrameReported;
 
     public UnitConnectionActor(UnitConnectionSettings settings, IMaterializer materializer)
     {
@@ -79,7 +76,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(HandshakeTimer, HandshakeTimedOut.Instance, _settings.Options.HandshakeTimeout);
         var untilExpiry = _settings.TokenExpiresAt - DateTimeOffset.UtcNow + _settings.ClockSkew;
         if (untilExpiry < TimeSpan.FromDays(365)) Timers.StartSingleTimer(TokenTimer, TokenExpired.Instance, untilExpiry > TimeSpan.Zero ? untilExpiry : TimeSpan.Zero);
-        Timers.StartPeriodicTimer(SweepTimer, SweepExpiredReads.Instance, TimeSpan.FromSeconds(1));
     }
 
     protected override void PostStop()
@@ -129,7 +125,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<Attached>(OnAttached);
         Receive<AttachTimedOut>(_ => CloseSessionUnavailable());
         Receive<RetryAttach>(_ => { if (_session is null) SendAttach(); });
-        Receive<SweepExpiredReads>(_ => SweepExpired());
     }
 
     private void Closing()
@@ -171,7 +166,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         });
         Receive<UnitConnectionCommands.Close>(c => BeginClose(c.Code, c.Reason, ErrorCodeForClose(c.Code), retryAfterMs: c.RetryAfterMs));
         Receive<TokenExpired>(_ => BeginClose(CloseCodes.TokenExpired, "token expired; reconnect with a fresh token", ErrorCodes.TokenExpired));
-        Receive<SweepExpiredReads>(_ => { });
     }
 
     // --- inbound -------------------------------------------------------------------------------
@@ -204,12 +198,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     {
         if (frame is Ping ping) Send(new Pong(ping.Nonce));
         else if (frame is not Pong) BeginClose(CloseCodes.PolicyViolation, $"'{FrameName(frame)}' before 'welcome'", ErrorCodes.ProtocolViolation);
-    }
-
-    private void OnFrameActive(Frame frame)
-    {
-        _lastFrameAt = DateTimeOffset.UtcNow;
-        OnFrame(frame);
     }
 
     // --- handshake ----------------------------------------------------------------------------
@@ -275,7 +263,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
                 _session.Tell(_unacknowledgedChanges[i]);
             }
         }
-        _onFrame = OnFrameActive;
+        _onFrame = OnFrame;
         Become(Active);
     }
 
@@ -344,17 +332,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     {
         _unacknowledgedChanges.RemoveAll(b => b.Changes.Count == 0 || b.Changes[^1].Seq <= ack.UpToSeq);
         Send(new Ack(ack.UpToSeq, Refused: ack.Refused?.Select(r => new EventRefusal(r.Seq, r.EventId, r.Code, r.Reason)).ToList()));
-    }
-
-    private void SweepExpired()
-    {
-        // The asker has its own timeout (504); this only forgets replies nobody waits for.
-        _socket.ForgetExpiredReads(DateTimeOffset.UtcNow);
-        if (_lastFrameAt > _lastFrameReported)
-        {
-            _lastFrameReported = _lastFrameAt;
-            Ops.UnitSessionIndexActor.Local(Context).Tell(new Ops.UnitSessionIndexCommands.Seen(_settings.UnitId, _lastFrameAt));
-        }
     }
 
     private void Send(Frame frame)
@@ -446,7 +423,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private const string ClosedByUnit = "closed by unit";
     private const string AttachTimer = "attach";
     private const string AttachRetryTimer = "attach-retry";
-    private const string SweepTimer = "sweep";
     private const string CloseTimer = "close";
     private const string TokenTimer = "token";
 
@@ -458,7 +434,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     private sealed record HandshakeTimedOut { public static readonly HandshakeTimedOut Instance = new(); }
     private sealed record AttachTimedOut { public static readonly AttachTimedOut Instance = new(); }
     private sealed record RetryAttach { public static readonly RetryAttach Instance = new(); }
-    private sealed record SweepExpiredReads { public static readonly SweepExpiredReads Instance = new(); }
     private sealed record CloseSent { public static readonly CloseSent Instance = new(); }
     private sealed record CloseTimedOut { public static readonly CloseTimedOut Instance = new(); }
     private sealed record TokenExpired { public static readonly TokenExpired Instance = new(); }

@@ -151,10 +151,25 @@ public sealed class UnitSocket
         }
         var message = await ReceiveAsync();
         if (message is InboundMessage.Rejected) _rejected = true;
+        else if (message is not null) Volatile.Write(ref _lastFrameTicks, DateTime.UtcNow.Ticks);
         return message;
     }
 
     private bool _rejected;
+    private long _lastFrameTicks;
+    private long _lastFrameReportedTicks;
+
+    /// <summary>
+    /// When the unit last sent a frame (its pings and replies included), if that is news since the last call:
+    /// what the node-wide sweep reports to the session index for ops.
+    /// </summary>
+    public DateTimeOffset? TakeLastFrameNews()
+    {
+        var last = Volatile.Read(ref _lastFrameTicks);
+        if (last <= _lastFrameReportedTicks) return null;
+        _lastFrameReportedTicks = last;
+        return new DateTimeOffset(last, TimeSpan.Zero);
+    }
 
     /// <summary>
     /// True when the message was settled here: a reply that completed its waiting read. Everything else

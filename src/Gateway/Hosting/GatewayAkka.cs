@@ -66,7 +66,7 @@ public static class GatewayAkka
                 .WithRequestDrain(provider)
                 .WithPatientFeeds()
                 .WithUnitSessions()
-                .WithUnitConnections(provider.GetRequiredService<UnitAttachAdmission>())
+                .WithUnitConnections(provider.GetRequiredService<UnitAttachAdmission>(), provider.GetRequiredService<LocalUnitSockets>())
                 .WithUnitSessionIndex()
                 .WithPatientStreams()
                 .WithActorSystemLivenessCheck(HealthStatus.Unhealthy, [HealthTags.Live])

@@ -191,6 +191,39 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_from_another_node_is_answered_to_its_asker_and_forgotten_by_the_sweep_once_its_deadline_passed()
+    {
+        var (socket, _) = Start();
+        var asker = CreateTestProbe();
+        socket.TryStartRead(Read("remote-1"), asker.Ref);
+        Assert.Equal("remote-1", Assert.IsType<Request>(await ReceiveAtUnitAsync()).Id);
+        await SendFromUnitAsync(new Reply("remote-1", ReplyStatus.Ok));
+        Assert.Equal("remote-1", asker.ExpectMsg<ReadReplies.Replied>(Patience).RequestId);
+
+        socket.TryStartRead(Read("remote-2"), asker.Ref);
+        Assert.Equal("remote-2", Assert.IsType<Request>(await ReceiveAtUnitAsync()).Id);
+        socket.ForgetExpiredReads(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5)); // as the sweep does once the deadline passed
+        await SendFromUnitAsync(new Reply("remote-2", ReplyStatus.Ok));
+        // Nobody waits any more: the late reply goes to the actor, which ignores it.
+        var batch = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+        Assert.Equal("remote-2", Assert.IsType<Reply>(((InboundMessage.Received)Assert.Single(batch.Messages)).Frame).Id);
+        asker.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task The_last_frame_time_is_news_once_per_frame()
+    {
+        var (socket, _) = Start();
+        Assert.Null(socket.TakeLastFrameNews());
+        var before = DateTimeOffset.UtcNow;
+        await SendFromUnitAsync(new Ping(1));
+        _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
+
+        Assert.True(socket.TakeLastFrameNews() >= before);
+        Assert.Null(socket.TakeLastFrameNews());
+    }
+
+    [Fact]
     public async Task A_request_whose_deadline_passed_while_queued_is_not_sent()
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, new GatewayOptions());
