@@ -11,7 +11,7 @@ namespace HealthGateway.Gateway.Connections;
 
 /// <summary>
 /// The byte side of one unit connection, owned by its <see cref="UnitConnectionActor"/> and moved by its
-/// <see cref="UnitSocketGraph"/> (ADR 20):
+/// <see cref="UnitSocketGraph"/> (ADR 22):
 /// <list type="bullet">
 /// <item>outbound: a bounded queue the graph drains into the socket one send at a time; a full queue
 /// refuses (reads get "busy", control frames close the socket), it never drops;</item>

@@ -8,7 +8,7 @@ using HealthGateway.Protocol.Frames;
 namespace HealthGateway.Gateway.Connections;
 
 /// <summary>
-/// One unit WebSocket as one Akka.Streams graph (ADR 20): two chains fused into a single interpreter.
+/// One unit WebSocket as one Akka.Streams graph (ADR 22): two chains fused into a single interpreter.
 /// <code>
 /// inbound:  socket -> decode -> [reply? complete its read] -> batch (&lt;= 32) -> connection actor, one ack per batch
 /// outbound: bounded queue -> socket, one send at a time

@@ -41,8 +41,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private readonly UnitSessionState _state;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly GatewayMetrics? _metrics;
-    private long _reportedBacklog;
-    private bool _countedConnected;
+    private readonly SessionGaugeShare _gauges;
 
     private IActorRef? _connection;
     private string? _connectionSoftware;
@@ -51,22 +50,17 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private readonly Queue<AcceptUnitChanges> _pendingChanges = new();
     private bool _applyingChanges;
 
-    // Writes whose journal write is in flight (PersistAsync): seq and idempotency key are reserved here.
-    private readonly Dictionary<string, PendingWrite> _enqueuing = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _enqueuingByKey = new(StringComparer.Ordinal);
+    // Decides new writes; holds those whose journal write is in flight (PersistAsync).
+    private readonly WriteIntake _writes = new();
     private bool _stopping;
-    private long _lastAssignedSeq;
     private long _lastAssignedEpoch;
     private readonly HashSet<IActorRef> _attachesInFlight = [];
     // Callers waiting for an operation to be durable or settled.
-    private readonly Dictionary<string, List<Waiter>> _waiters = new(StringComparer.Ordinal);
-    // Deliveries on the current connection: everything up to _sentUpTo was sent and is not settled yet.
-    private long _sentUpTo;
-    private int _inFlight;
+    private readonly WriteWaiters _waiters;
+    // Deliveries on the current connection.
+    private readonly DeliveryWindow _window;
     // Resends the window when the unit acknowledges nothing for a while (a lost delivery or ack).
     private ICancelable? _ackWatchdog;
-    private long _settledAtLastCheck;
-    private readonly HashSet<long> _settling = [];
     // Ops: keeps this node's session index current (throttled) and publishes connect/disconnect events.
     private readonly UnitSessionIndexReporter _opsIndex;
     private DateTimeOffset? _lastSeen;
@@ -82,10 +76,14 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _patientFeeds = patientFeeds ?? ActorRefs.Nobody;
         _unitId = unitId;
         _metrics = metrics;
+        _gauges = new SessionGaugeShare(metrics);
         _intake = intake;
         _settings = settings;
         _state = new UnitSessionState(settings.FinishedRetention);
+        _window = new DeliveryWindow(settings.DeliveryWindow);
         _opsIndex = new UnitSessionIndexReporter(Context);
+        var self = Self;
+        _waiters = new WriteWaiters((wait, ended) => Context.System.Scheduler.ScheduleTellOnceCancelable(wait, self, ended, self));
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -95,7 +93,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         Recover<IUnitSessionEvent>(_state.Apply);
         Recover<RecoveryCompleted>(_ =>
         {
-            _lastAssignedSeq = _state.LastWriteSeq;
+            _writes.ContinueAfter(_state.LastWriteSeq);
             ReportMetrics();
             UpdatePassivation();
         });
@@ -107,7 +105,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         Command<EnqueueWrite>(OnEnqueueWrite);
         Command<GetOperation>(OnGetOperation);
         Command<DeliveriesAcknowledged>(OnDeliveriesAcknowledged);
-        Command<WaitExpired>(OnWaitExpired);
+        Command<WriteWaiters.WaitEnded>(ended =>
+            // Still being stored: answered as soon as it is durable. Durable: answered now with where it stands.
+            _waiters.Ended(ended, _writes.IsStoring(ended.OperationId) ? null : StateOf(ended.OperationId)));
         Command<CheckAckProgress>(_ => OnCheckAckProgress());
         Command<AcceptUnitChanges>(OnAcceptUnitChanges);
         Command<ChangesApplied>(OnChangesApplied);
@@ -127,7 +127,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         });
         Command<ReceiveTimeout>(_ =>
         {
-            if (_connection is null && _waiters.Count == 0 && _enqueuing.Count == 0)
+            if (_connection is null && _waiters.Count == 0 && _writes.StoringCount == 0)
                 Context.Parent.Tell(new Passivate(Stop.Instance));
         });
         Command<SaveSnapshotSuccess>(s =>
@@ -220,9 +220,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             if (e.Epoch > 1) _metrics?.UnitReconnected();
             ReportMetrics();
             _pendingChanges.Clear(); // batches of the old connection are resent by the new one
-            _sentUpTo = 0;           // everything unsettled is delivered again on the new connection
-            _inFlight = 0;
-            ResetAckWatchdog();
+            RestartDeliveries(); // everything unsettled is delivered again on the new connection
             Context.Watch(_connection);
             _connection.Tell(new Attached(_unitId, e.Epoch, _state.LastEventSeq));
             CheckDeliveryStream(attach.LastAppliedSeq);
@@ -246,9 +244,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _connectionSoftware = null;
         _deliveryMismatch = null; // checked again against what the next connection reports
         _pendingChanges.Clear();
-        _sentUpTo = 0;
-        _inFlight = 0;
-        ResetAckWatchdog();
+        RestartDeliveries();
         ReportMetrics();
         UpdatePassivation();
         _opsIndex.ReportNow(OpsReport());
@@ -256,7 +252,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     // A stopped session holds no connection: the socket re-attaches wherever the session wakes next and reports from there.
     private UnitSessionReport OpsReport(bool awake = true) =>
-        _opsIndex.Build(_unitId, _state, awake ? _connection : null, _connectionSoftware, _inFlight, _lastSeen, awake)
+        _opsIndex.Build(_unitId, _state, awake ? _connection : null, _connectionSoftware, _window.InFlight, _lastSeen, awake)
             with { DeliveryMismatch = awake ? _deliveryMismatch : null, LastResync = _state.LastRebase };
 
     protected override bool AroundReceive(Receive receive, object message)
@@ -280,61 +276,33 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnEnqueueWrite(EnqueueWrite write)
     {
-        if (write.IdempotencyKey is not null)
+        switch (_writes.Decide(write, _state, _settings.MaxBacklog, DateTimeOffset.UtcNow))
         {
-            var scope = UnitSessionState.ScopeKey(write.RequestedBy, write.IdempotencyKey);
-            var existing = (_enqueuingByKey.TryGetValue(scope, out var reserved) ? _enqueuing[reserved] : null)
-                           ?? (_state.OperationForKey(scope) is { } known ? AsPending(known) : null);
-            if (existing is not null)
-            {
-                if (existing.RequestHash != write.RequestHash || existing.Operation != write.Operation || existing.PatientId != write.PatientId)
-                    Sender.Tell(new WriteRefused(write.OperationId, WriteRefusal.IdempotencyConflict, existing.OperationId));
-                else if (_enqueuing.ContainsKey(existing.OperationId)) AddWaiter(existing.OperationId, Sender, write.Wait, durableYet: false);
-                else ReplyOrWait(existing.OperationId, Sender, write.Wait);
-                return;
-            }
+            case WriteDecision.Refuse refuse:
+                Sender.Tell(new WriteRefused(write.OperationId, refuse.Reason, refuse.ExistingOperationId));
+                break;
+            case WriteDecision.JoinStoring join:
+                AddWaiter(join.OperationId, Sender, write.Wait, durableYet: false);
+                break;
+            case WriteDecision.AnswerDurable durable:
+                ReplyOrWait(durable.OperationId, Sender, write.Wait);
+                break;
+            case WriteDecision.Store store:
+                AddWaiter(store.Write.OperationId, Sender, write.Wait, durableYet: false);
+                // PersistAsync keeps reads flowing while the journal writes; the answer still waits for it.
+                PersistAsync(new WriteEnqueued(store.Write), e =>
+                {
+                    _writes.Release(e.Write);
+                    _state.Apply(e);
+                    _metrics?.WritePersisted(e.Write.Operation);
+                    ReportMetrics();
+                    OnDurable(e.Write.OperationId);
+                    NotifyPatient(e.Write.OperationId);
+                    DeliverMore();
+                    MaybeSnapshot();
+                });
+                break;
         }
-
-        if (_state.BacklogCount + _enqueuing.Count >= _settings.MaxBacklog)
-        {
-            Sender.Tell(new WriteRefused(write.OperationId, WriteRefusal.BacklogFull));
-            return;
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        var pending = new PendingWrite(++_lastAssignedSeq, write.OperationId, write.Operation, write.PatientId, write.PayloadJson,
-            now, now + write.TimeToLive, write.RequestedBy, write.IdempotencyKey, write.RequestHash, write.CorrelationId, write.TraceParent);
-        _enqueuing[pending.OperationId] = pending;
-        if (pending.IdempotencyKey is not null) _enqueuingByKey[UnitSessionState.ScopeKey(pending.RequestedBy, pending.IdempotencyKey)] = pending.OperationId;
-        AddWaiter(pending.OperationId, Sender, write.Wait, durableYet: false);
-
-        // PersistAsync keeps reads flowing while the journal writes; the answer still waits for it.
-        PersistAsync(new WriteEnqueued(pending), e =>
-        {
-            Unreserve(e.Write);
-            _state.Apply(e);
-            _metrics?.WritePersisted(e.Write.Operation);
-            ReportMetrics();
-            OnDurable(e.Write.OperationId);
-            NotifyPatient(e.Write.OperationId);
-            DeliverMore();
-            MaybeSnapshot();
-        });
-    }
-
-    private void Unreserve(PendingWrite write)
-    {
-        _enqueuing.Remove(write.OperationId);
-        if (write.IdempotencyKey is not null) _enqueuingByKey.Remove(UnitSessionState.ScopeKey(write.RequestedBy, write.IdempotencyKey));
-    }
-
-    /// <summary>An idempotent retry of a settled operation: the pending record is rebuilt only to compare the request.</summary>
-    private PendingWrite? AsPending(string operationId)
-    {
-        if (_state.Pending(operationId) is { } pending) return pending;
-        return _state.Finished(operationId) is { } f
-            ? new PendingWrite(f.Seq, f.OperationId, f.Operation, f.PatientId, "", f.EnqueuedAt, f.ExpiresAt, f.RequestedBy, f.IdempotencyKey, f.RequestHash, null)
-            : null;
     }
 
     private void OnGetOperation(GetOperation query)
@@ -353,7 +321,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         foreach (var outcome in ack.Outcomes)
         {
             if (_state.PendingAt(outcome.Seq) is not { } write || write.OperationId != outcome.OperationId) continue;
-            if (!_settling.Add(write.Seq)) continue; // already being settled
+            if (!_window.BeginSettling(write.Seq)) continue; // already being settled
             settlements.Add(outcome);
         }
         if (settlements.Count == 0) return;
@@ -365,8 +333,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
             foreach (var s in e.Settlements)
             {
                 _metrics?.WriteSettled(OutcomeName(s.Status));
-                _settling.Remove(s.Seq);
-                if (s.Seq <= _sentUpTo && _inFlight > 0) _inFlight--;
+                _window.Settled(s.Seq);
                 if (_state.Finished(s.OperationId) is not null) ReplyToWaiters(s.OperationId, finalOnly: false);
                 NotifyPatient(s.OperationId);
             }
@@ -375,14 +342,11 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         });
     }
 
-    /// <summary>Sends unsettled writes past <see cref="_sentUpTo"/>, keeping at most a window of them unsettled.</summary>
+    /// <summary>Sends unsettled writes not sent on this connection yet, keeping at most a window of them unsettled.</summary>
     private void DeliverMore()
     {
         if (_connection is null || _deliveryMismatch is not null) return; // held until an operator resyncs
-        var room = _settings.DeliveryWindow - _inFlight;
-        if (room <= 0) return;
-
-        var writes = _state.BacklogBetween(_sentUpTo + 1, long.MaxValue).Take(room).ToList();
+        var writes = _window.Next(_state);
         if (writes.Count == 0) return;
         var previous = _state.PreviousSeq(writes[0].Seq);
         var batch = new List<DeliveryItem>(writes.Count);
@@ -400,37 +364,33 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _metrics?.WritesDelivered(batch.Count);
         _ackWatchdog ??= Context.System.Scheduler.ScheduleTellRepeatedlyCancelable(
             _settings.AckTimeout, _settings.AckTimeout, Self, CheckAckProgress.Instance, Self);
-        _sentUpTo = batch[^1].Seq;
-        _inFlight += batch.Count;
         _connection.Tell(new Deliveries(_unitId, _state.Epoch, batch));
         foreach (var item in batch.Where(i => i.Seq > _deliveryNotifiedUpTo)) NotifyPatient(item.MessageId);
-        _deliveryNotifiedUpTo = Math.Max(_deliveryNotifiedUpTo, _sentUpTo);
+        _deliveryNotifiedUpTo = Math.Max(_deliveryNotifiedUpTo, _window.SentUpTo);
     }
 
-    private void ResetAckWatchdog()
+    private void RestartDeliveries()
     {
+        _window.Restart(_state.LastSettledSeq);
         _ackWatchdog?.Cancel();
         _ackWatchdog = null;
-        _settledAtLastCheck = _state.LastSettledSeq;
     }
 
     private void OnCheckAckProgress()
     {
-        if (_connection is null || _inFlight == 0)
+        if (_connection is null || _window.InFlight == 0)
         {
             _ackWatchdog?.Cancel();
             _ackWatchdog = null;
             return;
         }
-        if (_state.LastSettledSeq == _settledAtLastCheck && _settling.Count == 0)
+        var inFlight = _window.InFlight;
+        if (_window.RestartIfStalled(_state.LastSettledSeq))
         {
             // Nothing settled for a whole ack timeout: resend the window; the unit dedupes by message id.
-            _log.Info("unit {0}: no acknowledgement for {1}; resending {2} deliveries", _unitId, _settings.AckTimeout, _inFlight);
-            _sentUpTo = 0;
-            _inFlight = 0;
+            _log.Info("unit {0}: no acknowledgement for {1}; resending {2} deliveries", _unitId, _settings.AckTimeout, inFlight);
             DeliverMore();
         }
-        _settledAtLastCheck = _state.LastSettledSeq;
     }
 
     /// <summary>Tells the patient's feed where an operation stands now (called once the state is durable).</summary>
@@ -443,7 +403,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     {
         if (_state.Pending(operationId) is { } p)
             return new OperationState(p.OperationId, p.Operation, p.PatientId,
-                _connection is not null && p.Seq <= _sentUpTo ? OperationStatus.Delivered : OperationStatus.Queued,
+                _connection is not null && _window.WasSent(p.Seq) ? OperationStatus.Delivered : OperationStatus.Queued,
                 p.EnqueuedAt, p.ExpiresAt, null, null, null, p.RequestedBy);
         if (_state.Finished(operationId) is { } f)
             return new OperationState(f.OperationId, f.Operation, f.PatientId, f.Status, f.EnqueuedAt, f.ExpiresAt,
@@ -455,11 +415,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void AddWaiter(string operationId, IActorRef replyTo, TimeSpan wait, bool durableYet)
     {
-        var timer = wait > TimeSpan.Zero
-            ? Context.System.Scheduler.ScheduleTellOnceCancelable(wait, Self, new WaitExpired(operationId, replyTo), Self)
-            : null;
-        if (!_waiters.TryGetValue(operationId, out var list)) _waiters[operationId] = list = [];
-        list.Add(new Waiter(replyTo, timer, wait > TimeSpan.Zero));
+        _waiters.Add(operationId, replyTo, wait);
         if (durableYet) ReplyToWaiters(operationId, finalOnly: true);
     }
 
@@ -473,41 +429,16 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     /// <summary>The write is durable: answer callers that did not ask to wait for the outcome.</summary>
     private void OnDurable(string operationId) => ReplyToWaiters(operationId, finalOnly: true);
 
-    /// <summary>
-    /// Answers waiters of an operation. With <paramref name="finalOnly"/>, callers that wait for the
-    /// outcome keep waiting unless it is already settled.
-    /// </summary>
     private void ReplyToWaiters(string operationId, bool finalOnly)
     {
-        if (!_waiters.TryGetValue(operationId, out var list)) return;
-        var state = StateOf(operationId);
-        if (state is null) return;
-        for (var i = list.Count - 1; i >= 0; i--)
-        {
-            var waiter = list[i];
-            if (finalOnly && waiter.WantsOutcome && !state.IsFinal) continue;
-            waiter.Timer?.Cancel();
-            waiter.ReplyTo.Tell(state);
-            list.RemoveAt(i);
-        }
-        if (list.Count == 0) _waiters.Remove(operationId);
+        if (_waiters.AnyFor(operationId) && StateOf(operationId) is { } state) _waiters.Answer(operationId, state, finalOnly);
     }
 
-    private void OnWaitExpired(WaitExpired expired)
-    {
-        if (!_waiters.TryGetValue(expired.OperationId, out var list)) return;
-        var index = list.FindIndex(w => w.ReplyTo.Equals(expired.ReplyTo));
-        if (index < 0) return;
-        if (_enqueuing.ContainsKey(expired.OperationId))
-        {
-            list[index].WantsOutcome = false; // not durable yet: answer as soon as it is
-            return;
-        }
-        var state = StateOf(expired.OperationId);
-        if (state is not null) expired.ReplyTo.Tell(state);
-        list.RemoveAt(index);
-        if (list.Count == 0) _waiters.Remove(expired.OperationId);
-    }
+    /// <summary>Where a write stands for a caller who can wait no longer: durable, or "not durable" (503, retry with the key).</summary>
+    private object FinalAnswerFor(string operationId) =>
+        _writes.IsStoring(operationId) || StateOf(operationId) is not { } state
+            ? new WriteRefused(operationId, WriteRefusal.JournalUnavailable)
+            : state;
 
     // --- unit changes -----------------------------------------------------------------------
 
@@ -643,18 +574,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     }
 
     /// <summary>Brings this session's share of the node's gauges up to date (backlog depth, connected).</summary>
-    private void ReportMetrics(bool stopped = false)
-    {
-        if (_metrics is null) return;
-        var backlog = stopped ? 0 : _state.BacklogCount;
-        _metrics.BacklogChanged(backlog - _reportedBacklog);
-        _reportedBacklog = backlog;
-        var connected = !stopped && _connection is not null;
-        if (connected == _countedConnected) return;
-        _countedConnected = connected;
-        if (connected) _metrics.SessionConnected();
-        else _metrics.SessionDisconnected();
-    }
+    private void ReportMetrics(bool stopped = false) =>
+        _gauges.Report(stopped ? 0 : _state.BacklogCount, !stopped && _connection is not null);
 
     private static string OutcomeName(OperationStatus status) => status switch
     {
@@ -672,16 +593,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         // The actor stops after this. Writes not yet confirmed are answered "not durable" (never a false 2xx);
         // callers of durable writes get their current state. The connection sees Terminated and attaches again.
         _log.Error(cause, "unit {0}: journal write failed for {1}", _unitId, @event.GetType().Name);
-        foreach (var (operationId, list) in _waiters)
-        {
-            var state = _enqueuing.ContainsKey(operationId) ? null : StateOf(operationId);
-            foreach (var waiter in list)
-            {
-                waiter.Timer?.Cancel();
-                waiter.ReplyTo.Tell(state is null ? new WriteRefused(operationId, WriteRefusal.JournalUnavailable) : state);
-            }
-        }
-        _waiters.Clear();
+        _waiters.AnswerAll(FinalAnswerFor);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
@@ -689,10 +601,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     {
         // A settlement the journal refused is not settled: free its seqs so the next ack can settle them.
         if (@event is WritesSettled settled)
-            foreach (var s in settled.Settlements) _settling.Remove(s.Seq);
-        if (@event is WriteEnqueued e && _waiters.Remove(e.Write.OperationId, out var list))
-            foreach (var waiter in list) waiter.ReplyTo.Tell(new WriteRefused(e.Write.OperationId, WriteRefusal.JournalUnavailable));
-        if (@event is WriteEnqueued rejected) Unreserve(rejected.Write);
+            foreach (var s in settled.Settlements) _window.SettlingFailed(s.Seq);
+        if (@event is WriteEnqueued e) _waiters.Refuse(e.Write.OperationId, new WriteRefused(e.Write.OperationId, WriteRefusal.JournalUnavailable));
+        if (@event is WriteEnqueued rejected) _writes.Release(rejected.Write);
         if (@event is UnitChangesAccepted)
         {
             _applyingChanges = false;
@@ -702,14 +613,6 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
-    private sealed class Waiter(IActorRef replyTo, ICancelable? timer, bool wantsOutcome)
-    {
-        public IActorRef ReplyTo { get; } = replyTo;
-        public ICancelable? Timer { get; } = timer;
-        /// <summary>Still waiting for the outcome, not only for durability (cleared when the wait window ends).</summary>
-        public bool WantsOutcome { get; set; } = wantsOutcome;
-    }
-    private sealed record WaitExpired(string OperationId, IActorRef ReplyTo);
     private sealed record CheckAckProgress { public static readonly CheckAckProgress Instance = new(); }
 
     protected override void PostStop()
@@ -719,18 +622,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         ReportMetrics(stopped: true);
         // Callers still waiting (hand-off, passivation, restart) get where their write stands: durable ones
         // their state (202), ones whose journal write never confirmed "not durable" (503, retry with the key).
-        foreach (var (operationId, list) in _waiters)
-        {
-            object answer = _enqueuing.ContainsKey(operationId) || StateOf(operationId) is not { } state
-                ? new WriteRefused(operationId, WriteRefusal.JournalUnavailable)
-                : state;
-            foreach (var waiter in list)
-            {
-                waiter.Timer?.Cancel();
-                waiter.ReplyTo.Tell(answer);
-            }
-        }
-        _waiters.Clear();
+        _waiters.AnswerAll(FinalAnswerFor);
         _opsIndex.ReportNow(OpsReport(awake: false));
         base.PostStop();
     }
@@ -777,11 +669,9 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         {
             var before = _state.BacklogBetween(long.MinValue, e.Mismatch.UnitLastAppliedSeq).Count();
             _state.Apply(e);
-            _lastAssignedSeq = Math.Max(_lastAssignedSeq, _state.LastWriteSeq);
+            _writes.ContinueAfter(_state.LastWriteSeq);
             _deliveryMismatch = null;
-            _sentUpTo = 0;
-            _inFlight = 0;
-            ResetAckWatchdog();
+            RestartDeliveries();
             var resequenced = before > 0 ? _state.BacklogCount : 0;
             _log.Warning("unit {0}: delivery stream resynced by {1} ({2}); deliveries continue after seq {3}; {4} writes renumbered, {5} settled writes listed for re-entry",
                 _unitId, e.By, e.Mismatch.Describe(), e.Mismatch.UnitLastAppliedSeq, resequenced, e.Mismatch.MissingOperationIds.Count);
