@@ -33,7 +33,7 @@ public static class GatewayApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddGatewayStorage(builder.Configuration);
+        builder.Services.AddGatewayStorage(builder.Configuration, GatewayTables.All);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
         builder.Services.AddSingleton(sp => new Sessions.UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
