@@ -5,13 +5,15 @@ using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Gateway.Fhir;
-using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Hosting;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Push;
+using HealthGateway.Gateway.RateLimits;
+using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Storage;
-using HealthGateway.Gateway.Transport;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Transport;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -33,7 +35,7 @@ public static class GatewayApp
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddGatewayStorage(builder.Configuration);
+        builder.Services.AddGatewayStorage(builder.Configuration, GatewayTables.All);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
         builder.Services.AddSingleton(sp => new Sessions.UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
@@ -46,8 +48,12 @@ public static class GatewayApp
         builder.Services.AddGatewayAudit();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
+            // Each folder brings the context of its own shapes (their types are disjoint, so the order is free).
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayApiJsonContext.Default);
-            json.SerializerOptions.TypeInfoResolverChain.Insert(1, Protocol.Codec.ProtocolJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, OpsJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(2, AuditJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(3, PushJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(4, Protocol.Codec.ProtocolJsonContext.Default);
         });
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
@@ -71,7 +77,7 @@ public static class GatewayApp
         builder.Services.AddGatewayRateLimiting(builder.Configuration);
         builder.Services.AddRequestDrain();
         builder.Services.AddGatewayAkka();
-        builder.Services.AddGatewayOpenApi();
+        builder.Services.AddGatewayOpenApi(PatientApiExamples.All, OpsApiExamples.All, AuditApiExamples.All, PushApiExamples.All);
         builder.Services.AddOps();
         builder.AddGatewayTelemetry();
 

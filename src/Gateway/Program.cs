@@ -8,7 +8,7 @@ return args.FirstOrDefault() switch
 {
     "mint-token" => MintTokenCommand.Run(args[1..]),
     "healthcheck" => await HealthCheckCommand.RunAsync(args[1..]),
-    "schema" => await SchemaCommand.RunAsync(args[1..]),
+    "schema" => await SchemaCommand.RunAsync(args[1..], GatewayTables.All),
     _ => await RunGatewayAsync(args),
 };
 

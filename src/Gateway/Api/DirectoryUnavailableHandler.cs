@@ -1,3 +1,4 @@
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using Microsoft.AspNetCore.Diagnostics;
 

@@ -1,6 +1,7 @@
 using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.RateLimits;
 
 namespace HealthGateway.Gateway.Api;
 

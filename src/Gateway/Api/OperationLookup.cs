@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
 using Microsoft.Extensions.Options;

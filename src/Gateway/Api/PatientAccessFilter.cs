@@ -1,5 +1,6 @@
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Protocol;
 
@@ -19,19 +20,19 @@ public sealed class PatientAccessFilter(PatientAccessPolicy policy, PatientDirec
         var http = context.HttpContext;
         var patientId = PatientIdOf(http);
         if (patientId.Length == 0 || patientId.Length > ProtocolConstants.MaxIdLength)
-            return await AuditedAsync(http, Problems.BadRequest("Invalid patient id", $"A patient id has 1 to {ProtocolConstants.MaxIdLength} characters."));
+            return await AuditResultFilter.AuditedAsync(http, Problems.BadRequest("Invalid patient id", $"A patient id has 1 to {ProtocolConstants.MaxIdLength} characters."));
 
         var scope = http.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.Scope;
         var outcome = await policy.DecideAsync(http.User, patientId, scope, directory.FindUnitAsync, http.RequestAborted);
         switch (outcome)
         {
             case AccessOutcome.Unauthenticated:
-                return await AuditedAsync(http, Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid bearer token is required."));
+                return await AuditResultFilter.AuditedAsync(http, Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized", "A valid bearer token is required."));
             case AccessOutcome.Forbidden:
-                return await AuditedAsync(http, Problems.Forbidden("Not allowed",
+                return await AuditResultFilter.AuditedAsync(http, Problems.Forbidden("Not allowed",
                     scope is null ? "This endpoint is for the patient only." : $"This caller may not use this endpoint (it needs scope '{scope}')."));
             case AccessOutcome.NotFound:
-                return await AuditedAsync(http, Problems.PatientNotFound(patientId));
+                return await AuditResultFilter.AuditedAsync(http, Problems.PatientNotFound(patientId));
         }
 
         // Streams (WebSocket, SSE) run until the client leaves: the access is recorded when it starts.
@@ -42,7 +43,7 @@ public sealed class PatientAccessFilter(PatientAccessPolicy policy, PatientDirec
             return await next(context);
         }
 
-        return await AuditedAsync(http, await next(context));
+        return await AuditResultFilter.AuditedAsync(http, await next(context));
     }
 
     /// <summary>
@@ -53,12 +54,4 @@ public sealed class PatientAccessFilter(PatientAccessPolicy policy, PatientDirec
 
     private static string PatientIdOf(HttpContext http) =>
         http.Items.TryGetValue(PatientIdItem, out var item) && item is string fromItem ? fromItem : http.GetRouteValue("patientId") as string ?? "";
-
-    /// <summary>Records the result's status, then hands the result on; 503 instead when the audit store failed.</summary>
-    public static async ValueTask<object?> AuditedAsync(HttpContext http, object? result)
-    {
-        if (http.Audit() is not { } audit) return result;
-        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
-        return await audit.RecordAsync(status) ? result : AuditProblems.Unavailable();
-    }
 }

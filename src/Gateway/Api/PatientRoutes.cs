@@ -1,5 +1,6 @@
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.RateLimits;
 
 namespace HealthGateway.Gateway.Api;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Telemetry;

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.Hosting;
+using HealthGateway.Gateway.Http;
+using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Telemetry;
@@ -108,7 +110,7 @@ public sealed class WriteSubmitter(
             OperationStatus.Applied => createsResource
                 ? TypedResults.Created(location, view)
                 : new LocatedResult(TypedResults.Ok(view), location),
-            OperationStatus.Rejected or OperationStatus.Expired => Problems.WriteNotApplied(state, location),
+            OperationStatus.Rejected or OperationStatus.Expired => WriteProblems.NotApplied(state, location),
             _ => TypedResults.Accepted(location, view),
         };
     }

@@ -1,5 +1,4 @@
-using HealthGateway.Gateway.Api;
-using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Http.OpenApi;
 using Microsoft.OpenApi;
 
 namespace HealthGateway.Gateway.Audit;
@@ -27,6 +26,6 @@ public static class AuditApiExamples
                     "appointments", "read", 200, "4bf92f3577b34da6a3ce929d0e0e4736", "GET /api/v1/patients/p-gx5kp3j2v7ab/appointments"),
                 new AuditEntry(18, new DateTimeOffset(2026, 11, 26, 9, 14, 9, TimeSpan.Zero), "patient", "p-q8w2e4r6t8y0", "p-gx5kp3j2v7ab",
                     "records", "read", 404, "0af7651916cd43dd8448eb211c80319c", "GET /api/v1/patients/p-gx5kp3j2v7ab/records"),
-            ], 18), GatewayApiJsonContext.Default.AuditPage)),
+            ], 18), AuditJsonContext.Default.AuditPage)),
     };
 }

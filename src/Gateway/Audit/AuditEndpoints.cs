@@ -1,5 +1,5 @@
-using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.RateLimits;
 using Microsoft.OpenApi;
 
 namespace HealthGateway.Gateway.Audit;

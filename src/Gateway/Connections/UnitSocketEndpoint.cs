@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
-using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Transport;
 using HealthGateway.Protocol;

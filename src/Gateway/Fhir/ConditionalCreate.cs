@@ -1,5 +1,6 @@
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization.Metadata;
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
+using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;

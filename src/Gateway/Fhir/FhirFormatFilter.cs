@@ -1,4 +1,4 @@
-using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Http;
 
 namespace HealthGateway.Gateway.Fhir;
 

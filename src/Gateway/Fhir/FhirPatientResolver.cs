@@ -1,6 +1,7 @@
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 
@@ -28,13 +29,13 @@ public sealed class FhirPatientResolver : IEndpointFilter
                 if (values.Count == 1) patientId = FhirIds.PatientOfReference(values[0]);
                 else if (values.Count == 0 && Caller.From(http.User) is { Role: Roles.Patient } patient) patientId = patient.Subject;
                 if (patientId is null)
-                    return await PatientAccessFilter.AuditedAsync(http, Problems.BadRequest("One patient required",
+                    return await AuditResultFilter.AuditedAsync(http, Problems.BadRequest("One patient required",
                         "A search names exactly one patient: patient=Patient/{id} (a patient's own token may leave it out)."));
                 break;
             case FhirPatientSource.RecordId:
                 var id = http.GetRouteValue("id") as string ?? "";
                 if (!FhirIds.TryParse(id, out patientId, out _))
-                    return await PatientAccessFilter.AuditedAsync(http, Problems.Create(StatusCodes.Status404NotFound, "Resource not found",
+                    return await AuditResultFilter.AuditedAsync(http, Problems.Create(StatusCodes.Status404NotFound, "Resource not found",
                         $"No resource with id '{Truncate(id)}' is known."));
                 break;
             case FhirPatientSource.PatientId:
@@ -43,10 +44,10 @@ public sealed class FhirPatientResolver : IEndpointFilter
             case FhirPatientSource.AppointmentBody:
                 var (appointment, error) = await FhirJson.ReadAsync<Appointment>(http.Request);
                 if (appointment is null)
-                    return await PatientAccessFilter.AuditedAsync(http, Problems.BadRequest("Invalid resource", error!));
+                    return await AuditResultFilter.AuditedAsync(http, Problems.BadRequest("Invalid resource", error!));
                 patientId = AppointmentMapping.PatientOf(appointment);
                 if (patientId is null)
-                    return await PatientAccessFilter.AuditedAsync(http, Problems.BadRequest("One patient required",
+                    return await AuditResultFilter.AuditedAsync(http, Problems.BadRequest("One patient required",
                         "The Appointment names exactly one participant actor Patient/{id}."));
                 http.Items[AppointmentItem] = appointment;
                 break;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Protocol.Codec;
 using Hl7.Fhir.Model;
@@ -35,7 +36,7 @@ public static class FhirWriteResults
                     ? new FhirResult(resource, appliedStatus, location: $"{FhirPaths.Base}/{resource.TypeName}/{resource.Id}", contentLocation: operation)
                     : new FhirResult(resource, appliedStatus, contentLocation: operation);
             case OperationStatus.Rejected or OperationStatus.Expired:
-                return Problems.WriteNotApplied(state, operation);
+                return WriteProblems.NotApplied(state, operation);
             default:
                 return new FhirResult(FhirOutcomes.Information(
                         $"Stored durably as operation '{state.OperationId}' ({state.Status.ToString().ToLowerInvariant()}); the unit applies it when it can. Poll the Content-Location."),

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HealthGateway.Gateway.Api;
-using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Http.OpenApi;
 using HealthGateway.Gateway.Sessions;
 
 namespace HealthGateway.Gateway.Ops;
@@ -12,7 +11,7 @@ public static class OpsApiExamples
     private const string Node1 = "akka.tcp://gateway@10.0.0.11:4053";
     private const string Node2 = "akka.tcp://gateway@10.0.0.12:4053";
     private static readonly DateTimeOffset At = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
-    private static readonly GatewayApiJsonContext Json = GatewayApiJsonContext.Default;
+    private static readonly OpsJsonContext Json = OpsJsonContext.Default;
 
     private static readonly UnitSummary Unit = new("unit-1", true, Node2, At, At.AddMinutes(42), "1", "unitnode/1.4.0", 3, 1.8, 1204, 377,
         new OperationCounts(2, 1, 1190, 9, 2));

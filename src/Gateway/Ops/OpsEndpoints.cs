@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Akka.Hosting;
-using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
+using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Sessions;
 using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
 

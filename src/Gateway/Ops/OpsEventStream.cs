@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
-using HealthGateway.Gateway.Api;
 
 namespace HealthGateway.Gateway.Ops;
 
@@ -47,7 +46,7 @@ public static class OpsEventStream
                 if (!more) break;
                 while (channel.Reader.TryRead(out var e))
                 {
-                    var json = JsonSerializer.Serialize(e, GatewayApiJsonContext.Default.OpsEvent);
+                    var json = JsonSerializer.Serialize(e, OpsJsonContext.Default.OpsEvent);
                     await WriteRawAsync(http, $"event: {e.Type}\ndata: {json}\n\n");
                 }
             }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Cluster;
-using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Http.OpenApi;
 
 namespace HealthGateway.Gateway.Ops;
 

@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Http;
 using HealthGateway.Protocol;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

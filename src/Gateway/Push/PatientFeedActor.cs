@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
-using HealthGateway.Gateway.Api;
 using static HealthGateway.Gateway.Push.PatientFeedCommands;
 using static HealthGateway.Gateway.Push.PatientFeedReplies;
 
@@ -97,7 +96,7 @@ public sealed class PatientFeedActor : ReceiveActor
         var reason = id.Incarnation == _incarnation && id.Seq < oldestKept - 1
             ? "events after the given id are no longer kept"
             : "the given id is unknown to this feed (it restarted, or the id is not one of ours)";
-        var data = JsonSerializer.Serialize(new ResetData(reason), ApiJson.Context.ResetData);
+        var data = JsonSerializer.Serialize(new ResetData(reason), PushJson.Context.ResetData);
         return [Serialize(_lastSeq, Position, PatientEventTypes.Reset, _clock.GetUtcNow(), data)];
     }
 
@@ -121,7 +120,7 @@ public sealed class PatientFeedActor : ReceiveActor
     private static FeedEvent Serialize(long seq, string id, string type, DateTimeOffset at, string dataJson)
     {
         using var data = JsonDocument.Parse(dataJson);
-        var json = JsonSerializer.Serialize(new PatientStreamEvent(id, type, at, data.RootElement), ApiJson.Context.PatientStreamEvent);
+        var json = JsonSerializer.Serialize(new PatientStreamEvent(id, type, at, data.RootElement), PushJson.Context.PatientStreamEvent);
         return new FeedEvent(seq, id, type, at, json);
     }
 }

@@ -25,7 +25,7 @@ public static class PatientNotifications
             payload = doc.RootElement.Clone();
         }
         var data = new UnitChangeData(change.Kind, change.EventId, change.OccurredAt, payload);
-        return new Publish(change.PatientId, type, change.OccurredAt, JsonSerializer.Serialize(data, ApiJson.Context.UnitChangeData));
+        return new Publish(change.PatientId, type, change.OccurredAt, JsonSerializer.Serialize(data, PushJson.Context.UnitChangeData));
     }
 
     private static string? TypeOf(string kind) =>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthGateway.Gateway.Api;
-using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Http.OpenApi;
 using HealthGateway.Gateway.Sessions;
 
 namespace HealthGateway.Gateway.Push;
@@ -23,6 +23,6 @@ public static class PushApiExamples
             "p-gx5kp3j2v7ab", at, at.AddDays(7), at.AddSeconds(1), null, null);
         var data = JsonSerializer.SerializeToElement(operation, ApiJson.Context.OperationView);
         var streamEvent = new PatientStreamEvent("k3v9q2-42", PatientEventTypes.OperationStatus, at.AddSeconds(1), data);
-        return $"id: {streamEvent.Id}\ndata: {JsonSerializer.Serialize(streamEvent, ApiJson.Context.PatientStreamEvent)}\n\n";
+        return $"id: {streamEvent.Id}\ndata: {JsonSerializer.Serialize(streamEvent, PushJson.Context.PatientStreamEvent)}\n\n";
     }
 }

@@ -9,11 +9,11 @@ namespace HealthGateway.Gateway.Storage;
 /// <c>schema apply [--Gateway:Storage:Provider PostgreSql --ConnectionStrings:Gateway ...]</c>: creates the
 /// journal, snapshot and gateway tables once, before the nodes of a cluster start. Idempotent: a second
 /// run changes nothing. The journal/snapshot DDL is Akka.Persistence.Sql's own (its auto-initialize, run
-/// here in one process instead of racing on every node); gateway tables come from <see cref="IGatewayTable"/>s.
+/// here in one process instead of racing on every node); gateway tables are the <see cref="IGatewayTable"/>s the caller names.
 /// </summary>
 public static class SchemaCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, IReadOnlyList<IGatewayTable> tables)
     {
         if (args.FirstOrDefault() != "apply")
         {
@@ -39,7 +39,6 @@ public static class SchemaCommand
             await CreateJournalTablesAsync(database, timeout.Token);
             if (!await JournalIndex.TryCreateAsync(database, timeout.Token))
                 throw new InvalidOperationException("the journal table was not created");
-            var tables = GatewayStorage.Tables;
             await GatewaySchema.CreateAllAsync(database, tables, timeout.Token);
             Console.WriteLine($"schema applied ({database.Provider}): journal (+ {JournalIndex.Name}), snapshot, {string.Join(", ", tables.Select(t => t.Name))}");
             if (database is IAsyncDisposable disposable) await disposable.DisposeAsync();

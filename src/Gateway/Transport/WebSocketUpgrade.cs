@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using HealthGateway.Gateway.Api;
+using HealthGateway.Gateway.Http;
 
 namespace HealthGateway.Gateway.Transport;
 

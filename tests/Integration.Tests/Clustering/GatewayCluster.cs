@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using HealthGateway.Gateway;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Integration.Tests.Infrastructure;
@@ -35,7 +36,7 @@ public sealed partial class GatewayCluster : IAsyncDisposable
     public static async Task<GatewayCluster> StartAsync(string directory, int size = 3, IDictionary<string, string>? settings = null)
     {
         var database = await PostgresTestDatabase.CreateAsync();
-        Assert.Equal(0, await SchemaCommand.RunAsync(["apply", "--Gateway:Storage:Provider", "PostgreSql", "--ConnectionStrings:Gateway", database.ConnectionString]));
+        Assert.Equal(0, await SchemaCommand.RunAsync(["apply", "--Gateway:Storage:Provider", "PostgreSql", "--ConnectionStrings:Gateway", database.ConnectionString], GatewayTables.All));
 
         var clusterPorts = Enumerable.Range(0, size).Select(_ => FreePort.Next()).ToArray();
         var nodes = clusterPorts.Select(port =>

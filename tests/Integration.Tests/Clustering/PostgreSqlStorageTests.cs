@@ -1,4 +1,5 @@
 using System.Net;
+using HealthGateway.Gateway;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
@@ -30,14 +31,14 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     [Fact]
     public async Task Schema_apply_creates_every_table_once_and_a_second_run_changes_nothing()
     {
-        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
+        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs, GatewayTables.All));
         const string tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('journal', 'snapshot', 'tags', 'patient_directory', 'patient_releases', 'patient_claims', 'audit_log')";
         Assert.Equal(7, await _database.CountAsync(tables));
 
         var store = new PatientDirectoryStore(new PostgreSqlDatabase(_database.ConnectionString));
         await store.ApplyAsync("unit-1", [Registered("p-1", 1000)], CancellationToken.None);
 
-        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
+        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs, GatewayTables.All));
         Assert.Equal(7, await _database.CountAsync(tables));
         Assert.Equal("unit-1", await store.FindUnitAsync("p-1", CancellationToken.None)); // data kept
         Assert.Equal(1, await _database.CountAsync($"SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'journal' AND indexname = '{JournalIndex.Name}'"));
@@ -47,13 +48,13 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     public async Task Schema_apply_fails_with_a_message_when_the_server_refuses()
     {
         var wrong = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Password = "wrong-password", Timeout = 5 };
-        Assert.Equal(1, await SchemaCommand.RunAsync(["apply", "--Gateway:Storage:Provider", "PostgreSql", "--ConnectionStrings:Gateway", wrong.ConnectionString]));
+        Assert.Equal(1, await SchemaCommand.RunAsync(["apply", "--Gateway:Storage:Provider", "PostgreSql", "--ConnectionStrings:Gateway", wrong.ConnectionString], GatewayTables.All));
     }
 
     [Fact]
     public async Task The_patient_directory_on_PostgreSQL_enforces_ownership_and_moves_patients_only_by_release()
     {
-        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
+        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs, GatewayTables.All));
         await using var database = new PostgreSqlDatabase(_database.ConnectionString);
         var store = new PatientDirectoryStore(database);
 
@@ -88,7 +89,7 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     [Fact]
     public async Task A_gateway_on_PostgreSQL_routes_reads_and_makes_writes_durable_in_the_shared_journal()
     {
-        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
+        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs, GatewayTables.All));
         await using var gateway = await GatewayNode.StartAsync(_temp.Sub("gw"), settings: PostgreSqlSettings(_database.ConnectionString));
         await using var unit = await UnitNodeHost.StartAsync("unit-pg", _temp.Sub("units"), gateway.WebSocketBase, gateway.UnitToken("unit-pg"), seedPatients: 3);
         await unit.WaitConnectedAsync();
@@ -108,7 +109,7 @@ public sealed class PostgreSqlStorageTests : IAsyncLifetime
     [Fact]
     public async Task The_audit_trail_on_PostgreSQL_appends_queries_and_refuses_changes()
     {
-        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs));
+        Assert.Equal(0, await SchemaCommand.RunAsync(SchemaArgs, GatewayTables.All));
         await using var database = new PostgreSqlDatabase(_database.ConnectionString);
         var store = new SqlAuditStore(database);
         var at = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);

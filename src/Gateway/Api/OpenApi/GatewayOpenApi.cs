@@ -1,3 +1,4 @@
+using HealthGateway.Gateway.Http.OpenApi;
 using Scalar.AspNetCore;
 
 namespace HealthGateway.Gateway.Api.OpenApi;
@@ -14,8 +15,9 @@ public static class GatewayOpenApi
     public const string ReferencePath = "/docs";
     public const string ServeReferenceSetting = "Gateway:ServeApiReference";
 
-    public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(DocumentName, options =>
+    /// <param name="examples">Every folder's examples, keyed by endpoint name (see <see cref="ApiExamples"/>).</param>
+    public static IServiceCollection AddGatewayOpenApi(this IServiceCollection services, params IReadOnlyDictionary<string, ApiExample>[] examples) =>
+        services.AddSingleton(new ApiExamples(examples)).AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer<ApiInfoTransformer>();
             options.AddDocumentTransformer<BearerSecurityTransformer>();

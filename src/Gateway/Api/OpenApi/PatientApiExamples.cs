@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HealthGateway.Gateway.Http.OpenApi;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Protocol.Contracts;
 using Contracts = HealthGateway.Protocol.Codec.ProtocolJsonContext;

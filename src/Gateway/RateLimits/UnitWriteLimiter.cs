@@ -1,7 +1,8 @@
 using System.Threading.RateLimiting;
+using HealthGateway.Gateway.Http;
 using Microsoft.Extensions.Options;
 
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.RateLimits;
 
 /// <summary>
 /// Writes per unit, all callers together: a flood of writes towards one clinic is refused (429)

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.Http;
 
 /// <summary>
 /// Kestrel's and the body binder's refusals (413 body too large, 400 unreadable JSON, 408 body too slow) arrive

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.Http;
 
 /// <summary>
 /// Errors are RFC 9457 problem+json for every client. The framework's writer declines when the request's Accept

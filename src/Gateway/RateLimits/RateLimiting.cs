@@ -1,7 +1,8 @@
 using System.Threading.RateLimiting;
+using HealthGateway.Gateway.Http;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.RateLimits;
 
 /// <summary>ASP.NET Core rate limiting: 429 problem+json with Retry-After, limits from <see cref="RateLimitOptions"/>.</summary>
 public static class RateLimiting

@@ -1,8 +1,9 @@
-using HealthGateway.Gateway.Sessions;
+namespace HealthGateway.Gateway.Http;
 
-namespace HealthGateway.Gateway.Api;
-
-/// <summary>RFC 9457 problem+json results with the gateway's titles, in one place.</summary>
+/// <summary>
+/// RFC 9457 problem+json results with the gateway's titles, in one place. Shared HTTP plumbing: knows no feature
+/// folder (a problem that needs a feature's types lives with that feature, e.g. <c>Api.WriteProblems</c>).
+/// </summary>
 public static class Problems
 {
     public static IResult BadRequest(string title, string detail) => Create(StatusCodes.Status400BadRequest, title, detail);
@@ -59,19 +60,6 @@ public static class Problems
 
     public static IResult OperationNotFound(string operationId) =>
         Create(StatusCodes.Status404NotFound, "Operation not found", $"No operation '{operationId}' is known (or it is past its retention).");
-
-    /// <summary>422 for a write the unit rejected or that expired, with the operation's id, status and reason.</summary>
-    public static IResult WriteNotApplied(UnitSessionReplies.OperationState state, string location) =>
-        new LocatedResult(TypedResults.Problem(
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: state.Status == OperationStatus.Expired ? "Write expired" : "Write rejected by the unit",
-            detail: state.Reason ?? state.Status.ToString().ToLowerInvariant(),
-            extensions: new Dictionary<string, object?>
-            {
-                ["operationId"] = state.OperationId,
-                ["operationStatus"] = state.Status == OperationStatus.Expired ? "expired" : "rejected",
-                ["reason"] = state.Reason,
-            }), location);
 
     public static IResult Create(int status, string title, string detail, int? retryAfterSeconds = null) =>
         new ProblemResult(TypedResults.Problem(statusCode: status, title: title, detail: detail), retryAfterSeconds);

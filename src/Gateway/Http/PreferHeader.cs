@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.Http;
 
 /// <summary>RFC 7240 <c>Prefer</c>: <c>respond-async</c> (answer 202 once durable) or <c>wait=N</c> seconds.</summary>
 public static class PreferHeader

@@ -1,4 +1,4 @@
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.Http;
 
 /// <summary>Any result plus a <c>Location</c> header (an operation's URL on 200 and 422 answers).</summary>
 public sealed class LocatedResult(IResult inner, string location) : IResult, IStatusCodeHttpResult

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace HealthGateway.Gateway.Api;
+namespace HealthGateway.Gateway.RateLimits;
 
 /// <summary>
 /// Configuration section <c>RateLimits</c>: token buckets per caller (role + subject) for all API
