@@ -12,7 +12,8 @@ namespace HealthGateway.Integration.Tests.Clustering;
 /// <c>HGW_POSTGRES</c>, four units), every unit's patients read through each of the three nodes, then <c>kill 1</c>
 /// (<c>kill -9</c>). Every unit knows all three addresses, so the units that were on node 1 fail over and every unit's
 /// patients are readable through nodes 2 and 3 again without node 1 coming back; <c>status</c> shows it down and
-/// <c>stop</c> takes the rest down gracefully. The time from the kill to the last such read is reported.
+/// <c>stop</c> takes the rest down gracefully. The time from the kill to the last such read is reported and bounded
+/// (issue #16's target is 20 s; the assertion allows twice that for a loaded 2-core CI box, docs/adr/0021).
 /// One cluster for the whole story: each start is three gateway and four unit processes on two cores.
 /// </summary>
 [Collection(ClusterFaultCollection.Name)]
@@ -20,6 +21,10 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
 {
     // Units 1 and 4 have node 1 as their home (unit N: node ((N-1) mod 3)+1).
     private static readonly string[] Units = ["unit-1", "unit-2", "unit-3", "unit-4"];
+    // With the production cluster settings (hocon/cluster.hocon, ADR 21) node 1's units came back in 16-18 s on the loaded
+    // 2-core machine (40 s with the former ones); the bound is generous, the figure is what the report carries.
+    private static readonly TimeSpan FailoverTarget = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan FailoverBound = 2 * FailoverTarget;
     private readonly TempDirectory _temp = new();
     private PostgresTestDatabase _database = null!;
     private Dictionary<string, string> _environment = null!;
@@ -56,7 +61,9 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         Assert.Contains($"unit-1 -> gateways {Node(1)};{Node(2)};{Node(3)}", log);
         Assert.Contains($"unit-2 -> gateways {Node(2)};{Node(3)};{Node(1)}", log);
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // Short: a read routed to the dead node's session hangs until the gateway's read timeout, and a long client
+        // timeout would add that wait to the measured figure.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var patients = new List<(string Unit, string Patient, string Token)>();
         foreach (var unit in Units) patients.Add(await FirstPatientAsync(unit));
         await Eventually.AssertAsync(() => AllReadableAsync(http, patients, [1, 2, 3]), TimeSpan.FromMinutes(2));
@@ -65,13 +72,19 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         var onNodeOne = Units.Where(unit => CurrentGateway(unit) == Node(1)).ToList();
         Assert.True(onNodeOne.Count > 0, "no unit is on node 1 before the kill:\n" + string.Join("\n", Units.Select(UnitLog)));
 
-        var (killed, killLog) = await ClusterScript.RunAsync(_environment, "kill", "1");
         var sinceKill = Stopwatch.StartNew();
+        var (killed, killLog) = await ClusterScript.RunAsync(_environment, "kill", "1");
         output.WriteLine(killLog);
         Assert.Equal(0, killed);
 
         await Eventually.AssertAsync(() => AllReadableAsync(http, patients, [2, 3]), TimeSpan.FromMinutes(3));
         var reattached = sinceKill.Elapsed;
+        // The figure goes to the report whether or not it holds the bound.
+        var figure = $"[fault] cluster.sh kill 1: every unit's patients readable through nodes 2 and 3 again {reattached.TotalSeconds:F1}s "
+                     + $"after the kill ({onNodeOne.Count} of {Units.Length} units were on node 1; target {FailoverTarget.TotalSeconds:F0}s, "
+                     + $"asserted bound {FailoverBound.TotalSeconds:F0}s)";
+        FaultReport.Append(output, figure);
+        Assert.True(reattached <= FailoverBound, $"node 1's units came back {reattached.TotalSeconds:F1}s after the kill, over {FailoverBound.TotalSeconds:F0}s");
 
         // Node 1 never came back: its units settle on node 2 or 3, and their logs say so. (Eventually: a unit may
         // still be moved once more, e.g. superseded by an attach the gateway repeated for its connection to the
@@ -89,11 +102,6 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         output.WriteLine(status);
         Assert.Contains("gateway-1 (pid", status);
         Assert.Contains("down", status.Split('\n').Single(l => l.StartsWith("gateway-1", StringComparison.Ordinal)));
-
-        // The figure (not asserted: timing belongs in reports): to the test output and TestResults/fault-report.txt.
-        var figure = $"[fault] cluster.sh kill 1: every unit's patients readable through nodes 2 and 3 again {reattached.TotalSeconds:F1}s "
-                     + $"after the kill ({onNodeOne.Count} of {Units.Length} units were on node 1)";
-        FaultReport.Append(output, figure);
 
         var (stopped, stopLog) = await ClusterScript.RunAsync(_environment, "stop");
         output.WriteLine(stopLog);
@@ -119,16 +127,28 @@ public sealed class ClusterFailoverScriptTests(ITestOutputHelper output) : IAsyn
         return (unit, patient, token);
     }
 
-    /// <summary>Every patient's appointments answer 200 through each of <paramref name="nodes"/>.</summary>
+    /// <summary>Every patient's appointments answer 200 through each of <paramref name="nodes"/> (all asked at once, so one
+    /// slow answer does not delay noticing the others).</summary>
     private async Task AllReadableAsync(HttpClient http, IEnumerable<(string Unit, string Patient, string Token)> patients, int[] nodes)
     {
-        foreach (var (unit, patient, token) in patients)
-        foreach (var node in nodes)
+        var reads = patients.SelectMany(p => nodes.Select(node => ReadAsync(http, p, node))).ToList();
+        var failures = (await Task.WhenAll(reads)).Where(failure => failure is not null).ToList();
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    /// <summary>Null when the read answered 200, else what it answered.</summary>
+    private async Task<string?> ReadAsync(HttpClient http, (string Unit, string Patient, string Token) target, int node)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Node(node).Replace("ws://", "http://")}/api/v1/patients/{target.Patient}/appointments");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", target.Token);
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Node(node).Replace("ws://", "http://")}/api/v1/patients/{patient}/appointments");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await http.SendAsync(request);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{unit}'s patient through node {node}: {(int)response.StatusCode}");
+            return response.StatusCode == HttpStatusCode.OK ? null : $"{target.Unit}'s patient through node {node}: {(int)response.StatusCode}";
+        }
+        catch (TaskCanceledException)
+        {
+            return $"{target.Unit}'s patient through node {node}: no answer within {http.Timeout.TotalSeconds:F0}s";
         }
     }
 
