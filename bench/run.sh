@@ -9,7 +9,8 @@
 # Servers (gateway, baselines) run on core 1, load generator and simulated units on core 0 (taskset).
 # Raw results: bench/results/<UTC time>/ (gitignored); markdown tables on stdout and in summary.md there.
 # Env: TOKEN_CACHE=0 runs gateway and baselines without the verified-token cache (default: cache on, 100,000);
-#      BENCH_ROUNDS=n overrides the rounds; TARGETS="gateway gateway-nospin relay signalr direct" picks the throughput servers.
+#      BENCH_ROUNDS=n overrides the rounds; TARGETS="gateway gateway-nospin relay signalr direct" picks the throughput servers;
+#      GATEWAY_DLL=path/HealthGateway.Gateway.dll measures another gateway build against the same baselines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -49,7 +50,8 @@ FAILED=0
 
 if [[ $BUILD -eq 1 ]]; then dotnet build Akka.sln -c "$CONFIG" -v quiet -nologo -clp:ErrorsOnly >/dev/null; fi
 BIN=bin/$CONFIG/net10.0
-GATEWAY=(dotnet src/Gateway/$BIN/HealthGateway.Gateway.dll)
+# GATEWAY_DLL: another build of the gateway (e.g. the previous commit's, for an A/B against the same baselines).
+GATEWAY=(dotnet "${GATEWAY_DLL:-src/Gateway/$BIN/HealthGateway.Gateway.dll}")
 BASELINE=(dotnet bench/Baselines/$BIN/HealthGateway.Bench.Baselines.dll)
 UNITS_TOOL=(dotnet bench/SimulatedUnits/$BIN/HealthGateway.Bench.SimulatedUnits.dll)
 LOADGEN=(dotnet bench/LoadGen/$BIN/HealthGateway.Bench.LoadGen.dll)
@@ -199,35 +201,40 @@ scenario_idle() {
     else
       start_baseline relay
     fi
-    local server=$SERVER per=5000 have=0 level upids=() t0
+    local server=$SERVER per=5000 have=0 level upids=() t0 c0 c1 attach_cpu idle_cpu
     sleep 3
     for level in "${IDLE_LEVELS[@]}"; do
-      t0=$(now_ms)
+      t0=$(now_ms); c0=$(cpu_ticks "$server")
       while (( have < level )); do
         local n=$(( level - have < per ? level - have : per ))
         start_units "$WORK/idle-$target-$have.json" "$n" "$((10000 + have))" 1 protocol; upids+=("$UNITS_PID")
         wait_status "$WORK/idle-$target-$have.json" registered "$n" 600 || fail "idle: $n units from $have did not attach to $target"
         have=$(( have + n ))
       done
-      local attach_ms=$(( $(now_ms) - t0 ))
+      local attach_ms=$(( $(now_ms) - t0 )) step=$(( level - ${last_level:-0} )); last_level=$level
+      c1=$(cpu_ticks "$server")
+      attach_cpu=$(awk -v a="$c1" -v b="$c0" -v t="$TICK" -v n="$step" 'BEGIN { if (n > 0) printf "%.2f", (a-b)/t/n*1000; else print "-" }')
       sleep "$([[ $MODE == smoke ]] && echo 1 || echo 10)" # let allocation settle
+      # Idle CPU: nothing but keep-alives and timers for 10 s.
+      c0=$(cpu_ticks "$server"); sleep "$([[ $MODE == smoke ]] && echo 1 || echo 10)"; c1=$(cpu_ticks "$server")
+      idle_cpu=$(awk -v a="$c1" -v b="$c0" -v t="$TICK" -v s="$([[ $MODE == smoke ]] && echo 1 || echo 10)" 'BEGIN { printf "%.1f", (a-b)/t/s*100 }')
       local total=0 f
       for f in "$WORK"/idle-"$target"-*.json; do [[ -f $f ]] && total=$(( total + $(jget attached "$f") )); done
-      rows+=("$target $level $total $(rss_kb "$server") $attach_ms")
+      rows+=("$target $level $total $(rss_kb "$server") $attach_ms $attach_cpu $idle_cpu")
       say "idle ($target): $total sessions attached (last step took $attach_ms ms), RSS $(rss_kb "$server") kB"
     done
     for p in "${upids[@]}"; do stop "$p"; done
-    stop "$server"
+    stop "$server"; last_level=0
   done
   out "## Idle unit sessions on one node (RSS after 10 s settling; same units against the gateway and the plain relay)"
   out ""
-  out "| server | sessions asked | sessions attached | RSS MiB | KB per session over 0 sessions | attach time of this step |"
-  out "|---|---|---|---|---|---|"
-  local r base_rss=0 target level total rss ms
+  out "| server | sessions asked | sessions attached | RSS MiB | KB per session over 0 sessions | attach time of this step | server CPU ms per attach (this step) | idle CPU, % of a core |"
+  out "|---|---|---|---|---|---|---|---|"
+  local r base_rss=0 target level total rss ms acpu icpu
   for r in "${rows[@]}"; do
-    read -r target level total rss ms <<<"$r"
+    read -r target level total rss ms acpu icpu <<<"$r"
     (( level == 0 )) && base_rss=$rss
-    out "| $target | $level | $total | $(awk -v r="$rss" 'BEGIN { printf "%.0f", r/1024 }') | $(awk -v r="$rss" -v b="$base_rss" -v n="$total" 'BEGIN { if (n > 0) printf "%.1f", (r-b)/n; else print "-" }') | $(awk -v v="$ms" 'BEGIN { printf "%.1f s", v/1000 }') |"
+    out "| $target | $level | $total | $(awk -v r="$rss" 'BEGIN { printf "%.0f", r/1024 }') | $(awk -v r="$rss" -v b="$base_rss" -v n="$total" 'BEGIN { if (n > 0) printf "%.1f", (r-b)/n; else print "-" }') | $(awk -v v="$ms" 'BEGIN { printf "%.1f s", v/1000 }') | $acpu | $icpu |"
   done
   out ""
   out "Target: >= 20,000 sessions, <= 16 KB per session. One process may hold at most 20,000 file descriptors here (hard limit), so the top level is just under 20,000; the gateway ran with Kestrel:Limits:MaxConcurrentUpgradedConnections=19800 (product default 8,000)."

@@ -30,7 +30,9 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
 
-    private static readonly UnitSessionSettings Defaults = new(TimeSpan.FromMinutes(5), MaxBacklog: 10, DeliveryWindow: 2, FinishedRetention: 100);
+    // No ack-timeout resend within a test: on a loaded machine 10 s between two steps would resend the window mid-assertion.
+    private static readonly UnitSessionSettings Defaults = new(TimeSpan.FromMinutes(5), MaxBacklog: 10, DeliveryWindow: 2, FinishedRetention: 100,
+        DeliveryAckTimeout: TimeSpan.FromMinutes(5));
 
     private readonly TempDatabase _db = new();
     private readonly PatientDirectory _directory;
