@@ -70,7 +70,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        UnitSocketGraph.Run(_socket, Self, _materializer).Outbound
+        UnitSocketGraph.Run(_socket, Self, _materializer)
             .PipeTo(Self, success: _ => OutboundCompleted.Instance, failure: ex => new OutboundFailed(ex));
 
         Timers.StartSingleTimer(HandshakeTimer, HandshakeTimedOut.Instance, _settings.Options.HandshakeTimeout);

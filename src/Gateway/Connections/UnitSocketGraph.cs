@@ -36,30 +36,32 @@ public static class UnitSocketGraph
     /// <see cref="UnitSocketInbound.Batch"/>es, and must answer each of them with <see cref="UnitSocketInbound.Ack"/>; then
     /// <see cref="UnitSocketInbound.Completed"/> when the unit closes, or <see cref="UnitSocketInbound.Failed"/>.
     /// </summary>
-    public static UnitSocketStreams Run(UnitSocket socket, IActorRef connection, IMaterializer materializer)
+    /// <returns>Completes after the last send, once the outbound queue was completed (the connection closing).</returns>
+    public static Task<Done> Run(UnitSocket socket, IActorRef connection, IMaterializer materializer)
     {
-        var inbound = Source.UnfoldAsync(socket, ReceiveAsync)
-            .Where(message => !socket.TrySettle(message))
-            .Via(Batching)
-            .WatchTermination(Keep.Right);
+        var inbound = Source.UnfoldAsync(socket, ReceiveUnsettledAsync).Via(Batching);
         var toActor = Sink.ActorRefWithAck<UnitSocketInbound.Batch>(connection, UnitSocketInbound.Started.Instance, UnitSocketInbound.Ack.Instance,
             UnitSocketInbound.Completed.Instance, cause => new UnitSocketInbound.Failed(cause)).WithAttributes(OneInFlight);
         var toSocket = Sink.ForEachAsync<Frame>(1, socket.SendAsync);
 
-        var graph = RunnableGraph.FromGraph(GraphDsl.Create(inbound, toSocket,
-            (inboundDone, outboundDone) => new UnitSocketStreams(inboundDone, outboundDone),
-            (builder, fromSocket, intoSocket) =>
-            {
-                builder.From(fromSocket).To(builder.Add(toActor));
-                builder.From(builder.Add(ChannelSource.FromReader(socket.Outbound))).To(intoSocket);
-                return ClosedShape.Instance;
-            }));
+        // Two chains, one graph: fused into a single interpreter (one actor per connection, not one per direction).
+        var graph = RunnableGraph.FromGraph(GraphDsl.Create(toSocket, (builder, intoSocket) =>
+        {
+            builder.From(builder.Add(inbound)).To(builder.Add(toActor));
+            builder.From(builder.Add(ChannelSource.FromReader(socket.Outbound))).To(intoSocket);
+            return ClosedShape.Instance;
+        }));
         return graph.Run(materializer);
     }
 
-    private static async Task<Option<(UnitSocket, InboundMessage)>> ReceiveAsync(UnitSocket socket) =>
-        await socket.ReceiveNextAsync() is { } message ? (socket, message) : Option<(UnitSocket, InboundMessage)>.None;
+    /// <summary>
+    /// The graph's source: the next message the actor must see. A reply that completes its waiting read is settled
+    /// here, in the stream, and reading goes on.
+    /// </summary>
+    private static async Task<Option<(UnitSocket, InboundMessage)>> ReceiveUnsettledAsync(UnitSocket socket)
+    {
+        while (await socket.ReceiveNextAsync() is { } message)
+            if (!socket.TrySettle(message)) return (socket, message);
+        return Option<(UnitSocket, InboundMessage)>.None;
+    }
 }
-
-/// <summary>When each chain of a connection's graph has finished (the outbound one after its last send).</summary>
-public sealed record UnitSocketStreams(Task<Done> Inbound, Task<Done> Outbound);

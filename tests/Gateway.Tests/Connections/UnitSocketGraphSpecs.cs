@@ -59,13 +59,13 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private (UnitSocket Socket, UnitSocketStreams Streams) Start(GatewayOptions? options = null)
+    private (UnitSocket Socket, Task Outbound) Start(GatewayOptions? options = null)
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, options ?? new GatewayOptions());
-        var streams = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
+        var outbound = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
         _actor.ExpectMsg<UnitSocketInbound.Started>(Patience);
         _actor.Reply(UnitSocketInbound.Ack.Instance);
-        return (socket, streams);
+        return (socket, outbound);
     }
 
     private static UnitSessionCommands.RouteRead Read(string id, TimeSpan? deadlineIn = null) =>
@@ -164,7 +164,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     [Fact]
     public async Task Closing_answers_every_waiting_read_and_every_later_read_with_offline_and_ends_the_outbound_chain()
     {
-        var (socket, streams) = Start();
+        var (socket, outbound) = Start();
         var waiting = socket.ReadAsync(Read("r1"), Patience, CancellationToken.None);
         await ReceiveAtUnitAsync();
 
@@ -174,7 +174,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
         var later = await socket.ReadAsync(Read("r2"), Patience, CancellationToken.None);
         Assert.Equal(ReadFailure.UnitOffline, Assert.IsType<ReadReplies.Failed>(later).Reason);
         Assert.False(socket.TrySend(new Ping(1)));
-        await streams.Outbound.WaitAsync(Patience);
+        await outbound.WaitAsync(Patience);
     }
 
     [Fact]
@@ -229,15 +229,15 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
         var socket = new UnitSocket("unit-1", _gatewayEnd, new GatewayOptions());
         _ = socket.ReadAsync(Read("stale", deadlineIn: TimeSpan.FromMilliseconds(-1)), Patience, CancellationToken.None);
         Assert.True(socket.TrySend(new Ping(7)));
-        UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
+        _ = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
 
         Assert.Equal(7, Assert.IsType<Ping>(await ReceiveAtUnitAsync()).Nonce);
     }
 
     [Fact]
-    public async Task A_frame_over_the_cap_is_rejected_once_and_the_inbound_chain_completes_when_the_unit_closes()
+    public async Task A_frame_over_the_cap_is_rejected_once_and_the_actor_hears_completed_when_the_unit_closes()
     {
-        var (socket, streams) = Start(new GatewayOptions { MaxFrameBytes = 1024 });
+        var (socket, _) = Start(new GatewayOptions { MaxFrameBytes = 1024 });
         var waiting = socket.ReadAsync(Read("r1"), Patience, CancellationToken.None);
 
         await _unitEnd.SendAsync(new byte[2048], WebSocketMessageType.Text, true, CancellationToken.None);
@@ -252,19 +252,6 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
         await SendFromUnitAsync(new Ping(1));
         await _unitEnd.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         _actor.ExpectMsg<UnitSocketInbound.Completed>(Patience);
-        await streams.Inbound.WaitAsync(Patience);
-    }
-
-    [Fact]
-    public async Task When_the_actor_stops_the_graph_stops_reading_for_it()
-    {
-        var (_, streams) = Start();
-        await SendFromUnitAsync(new Ping(1));
-        _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
-
-        Sys.Stop(_actor.Ref);
-
-        await streams.Inbound.WaitAsync(Patience);
     }
 
     private async Task SendFromUnitAsync(Frame frame) =>
