@@ -47,14 +47,13 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private string? _connectionSoftware;
 
     // Unit changes are applied one batch at a time, in arrival order.
-    private readonly Queue<AcceptUnitChanges> _pendingChanges = new();
-    private bool _applyingChanges;
+    private readonly UnitChangeQueue _changes = new();
 
     // Decides new writes; holds those whose journal write is in flight (PersistAsync).
     private readonly WriteIntake _writes = new();
     private bool _stopping;
-    private long _lastAssignedEpoch;
-    private readonly HashSet<IActorRef> _attachesInFlight = [];
+    // Decides attaches; holds those whose epoch is being stored (PersistAsync).
+    private readonly AttachIntake _attaches = new();
     // Callers waiting for an operation to be durable or settled.
     private readonly WriteWaiters _waiters;
     // Deliveries on the current connection.
@@ -166,72 +165,60 @@ public sealed class UnitSessionActor : ReceivePersistentActor
 
     private void OnAttach(Attach attach)
     {
-        // Connections repeat an unanswered attach (the first may have gone to a node that died), so a repeat is
-        // answered, never treated as a new connection: the current one hears its epoch again, one in flight waits.
-        if (attach.Connection.Equals(_connection))
+        switch (_attaches.Decide(attach, _connection, _state, DateTimeOffset.UtcNow))
         {
-            attach.Connection.Tell(new Attached(_unitId, _state.Epoch, _state.LastEventSeq));
-            return;
+            case AttachDecision.Confirm:
+                attach.Connection.Tell(new Attached(_unitId, _state.Epoch, _state.LastEventSeq));
+                break;
+            case AttachDecision.Ignore ignore:
+                _log.Debug("unit {0}: attach of {1} ignored: {2}", _unitId, attach.Connection.Path, ignore.Why);
+                break;
+            case AttachDecision.Supersede supersede:
+                attach.Connection.Tell(new Superseded(_unitId, supersede.ByEpoch));
+                break;
+            case AttachDecision.Store store:
+                // The journal write does not stash the mailbox (PersistAsync): reads and writes keep flowing while the
+                // epoch is stored, also when the journal is slow or down. "Attached" only once it is durable.
+                PersistAsync(store.Event, e => OnAttachStored(attach, e));
+                break;
         }
-        if (_attachesInFlight.Contains(attach.Connection)) return;
+    }
 
-        // Reached only after its connection gave up (queued behind a recovery in a reconnect storm): that socket is
-        // closed, so an epoch stored for it would only lengthen every later recovery. The unit's next connection attaches.
-        if (attach.GiveUpAt is { } giveUpAt && giveUpAt <= DateTimeOffset.UtcNow)
+    private void OnAttachStored(Attach attach, ConnectionAttached e)
+    {
+        if (!_attaches.Stored(attach.Connection, e.Epoch) && !attach.Connection.Equals(_connection))
         {
-            _log.Debug("unit {0}: attach of {1} arrived after its connection gave up; ignored", _unitId, attach.Connection.Path);
-            return;
-        }
-
-        // A connection re-attaching after a session move must not take over from a newer one.
-        if (attach.KnownEpoch > 0 && attach.KnownEpoch < _state.Epoch)
-        {
-            attach.Connection.Tell(new Superseded(_unitId, _state.Epoch));
-            return;
-        }
-        _attachesInFlight.Add(attach.Connection);
-        // The epoch is reserved now and the journal write does not stash the mailbox (PersistAsync):
-        // reads and writes keep flowing while it is stored, also when the journal is slow or down.
-        // The new connection hears "attached" only from the callback, once the epoch is durable.
-        _lastAssignedEpoch = Math.Max(_lastAssignedEpoch, _state.Epoch) + 1;
-        var attached = new ConnectionAttached(_lastAssignedEpoch, DateTimeOffset.UtcNow, attach.Software);
-        PersistAsync(attached, e =>
-        {
-            _attachesInFlight.Remove(attach.Connection);
-            if (e.Epoch < _lastAssignedEpoch && !attach.Connection.Equals(_connection))
-            {
-                // A later attach was decided while this one was being stored: it wins.
-                _state.Apply(e);
-                attach.Connection.Tell(new Superseded(_unitId, _lastAssignedEpoch));
-                return;
-            }
+            // A later attach was decided while this one was being stored: it wins.
             _state.Apply(e);
-            if (_connection is not null && !_connection.Equals(attach.Connection))
-            {
-                _log.Info("unit {0}: connection {1} superseded by {2} (epoch {3})", _unitId, _connection.Path, attach.Connection.Path, e.Epoch);
-                _connection.Tell(new Superseded(_unitId, e.Epoch));
-                _opsIndex.Publish(OpsEventTypes.UnitSuperseded, _unitId, _connection, $"superseded by epoch {e.Epoch} on {_opsIndex.NodeOf(attach.Connection)}");
-                Context.Unwatch(_connection);
-            }
-            _connection = attach.Connection;
-            _connectionSoftware = attach.Software;
-            _lastSeen = DateTimeOffset.UtcNow;
-            _opsIndex.Publish(OpsEventTypes.UnitConnected, _unitId, _connection, $"epoch {e.Epoch}, software {attach.Software}");
-            if (e.Epoch > 1) _metrics?.UnitReconnected();
-            ReportMetrics();
-            _pendingChanges.Clear(); // batches of the old connection are resent by the new one
-            RestartDeliveries(); // everything unsettled is delivered again on the new connection
-            Context.Watch(_connection);
-            _connection.Tell(new Attached(_unitId, e.Epoch, _state.LastEventSeq));
-            CheckDeliveryStream(attach.LastAppliedSeq);
-            _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
-                _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
-            UpdatePassivation();
-            if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) ScheduleSnapshot();
-            else MaybeSnapshot();
-            DeliverMore();
-            _opsIndex.ReportNow(OpsReport());
-        });
+            attach.Connection.Tell(new Superseded(_unitId, _attaches.LatestEpoch));
+            return;
+        }
+        _state.Apply(e);
+        if (_connection is not null && !_connection.Equals(attach.Connection))
+        {
+            _log.Info("unit {0}: connection {1} superseded by {2} (epoch {3})", _unitId, _connection.Path, attach.Connection.Path, e.Epoch);
+            _connection.Tell(new Superseded(_unitId, e.Epoch));
+            _opsIndex.Publish(OpsEventTypes.UnitSuperseded, _unitId, _connection, $"superseded by epoch {e.Epoch} on {_opsIndex.NodeOf(attach.Connection)}");
+            Context.Unwatch(_connection);
+        }
+        _connection = attach.Connection;
+        _connectionSoftware = attach.Software;
+        _lastSeen = DateTimeOffset.UtcNow;
+        _opsIndex.Publish(OpsEventTypes.UnitConnected, _unitId, _connection, $"epoch {e.Epoch}, software {attach.Software}");
+        if (e.Epoch > 1) _metrics?.UnitReconnected();
+        ReportMetrics();
+        _changes.Clear(); // batches of the old connection are resent by the new one
+        RestartDeliveries(); // everything unsettled is delivered again on the new connection
+        Context.Watch(_connection);
+        _connection.Tell(new Attached(_unitId, e.Epoch, _state.LastEventSeq));
+        CheckDeliveryStream(attach.LastAppliedSeq);
+        _log.Info("unit {0}: attached {1} epoch {2}; unit changes accepted up to {3}; {4} writes waiting",
+            _unitId, _connection.Path, e.Epoch, _state.LastEventSeq, _state.BacklogCount);
+        UpdatePassivation();
+        if (LastSequenceNr - _snapshotSeq > SnapshotOnAttachAfter) ScheduleSnapshot();
+        else MaybeSnapshot();
+        DeliverMore();
+        _opsIndex.ReportNow(OpsReport());
     }
 
     private void ConnectionGone(string why)
@@ -243,7 +230,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         _connection = null;
         _connectionSoftware = null;
         _deliveryMismatch = null; // checked again against what the next connection reports
-        _pendingChanges.Clear();
+        _changes.Clear();
         RestartDeliveries();
         ReportMetrics();
         UpdatePassivation();
@@ -445,36 +432,30 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     private void OnAcceptUnitChanges(AcceptUnitChanges batch)
     {
         if (_stopping || batch.Epoch != _state.Epoch || !Sender.Equals(_connection)) return; // stale, or resent later
-        _pendingChanges.Enqueue(batch);
+        _changes.Enqueue(batch);
         ApplyNextChanges();
     }
 
     private void ApplyNextChanges()
     {
-        if (_applyingChanges || !_pendingChanges.TryDequeue(out var batch)) return;
-        // (A session that has accepted nothing yet takes the unit's first seq as it comes: its outbox may start later.)
-        if (batch.Changes.Count > 0 && _state.LastEventSeq > 0 && batch.Changes[0].Seq > _state.LastEventSeq + 1)
+        while (_changes.Next(_state) is { } step)
         {
-            // A cumulative ack past a gap would lose the missing changes for good: make the unit resend instead.
-            _log.Warning("unit {0}: unit changes jump from {1} to {2}; closing so the unit resends", _unitId, _state.LastEventSeq, batch.Changes[0].Seq);
-            _pendingChanges.Clear();
-            _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "unit changes out of sequence; reconnect and resend"));
-            return;
+            switch (step)
+            {
+                case UnitChangeQueue.Step.Gap gap:
+                    _log.Warning("unit {0}: unit changes jump from {1} to {2}; closing so the unit resends", _unitId, gap.AcceptedUpTo, gap.NextSeq);
+                    _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "unit changes out of sequence; reconnect and resend"));
+                    return;
+                case UnitChangeQueue.Step.AlreadyAccepted again:
+                    _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq, again.Refused.Count > 0 ? again.Refused : null));
+                    break;
+                case UnitChangeQueue.Step.Judge judge:
+                    _intake.JudgeAsync(_unitId, judge.Unseen, CancellationToken.None).PipeTo(Self,
+                        success: verdicts => new ChangesApplied(judge.Batch, verdicts),
+                        failure: ex => new ChangesFailed(judge.Batch, ex));
+                    return;
+            }
         }
-        var unseen = _state.Unseen(batch.Changes);
-        if (unseen.Count == 0)
-        {
-            // A resend of what was accepted before: its refusals are told again, so a lost ack loses none of them.
-            var refused = batch.Changes.Count == 0 ? [] : _state.RefusalsBetween(batch.Changes[0].Seq, batch.Changes[^1].Seq);
-            _connection?.Tell(new ChangesAcknowledged(_unitId, _state.Epoch, _state.LastEventSeq, refused.Count > 0 ? refused : null));
-            ApplyNextChanges();
-            return;
-        }
-
-        _applyingChanges = true;
-        _intake.JudgeAsync(_unitId, unseen, CancellationToken.None).PipeTo(Self,
-            success: verdicts => new ChangesApplied(batch, verdicts),
-            failure: ex => new ChangesFailed(batch, ex));
     }
 
     private void OnChangesApplied(ChangesApplied applied)
@@ -493,7 +474,7 @@ public sealed class UnitSessionActor : ReceivePersistentActor
                 if (verdict.Accepted && PatientNotifications.UnitChange(verdict.Change) is { } publish) _patientFeeds.Tell(publish);
                 PublishTenantEvent(verdict);
             }
-            _applyingChanges = false;
+            _changes.Done();
             MaybeSnapshot();
             ApplyNextChanges();
         });
@@ -522,8 +503,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     {
         // Not acknowledged: the unit keeps the changes and resends them after its next reconnect.
         _log.Error(failed.Cause, "unit {0}: applying {1} unit changes failed; closing the connection so the unit resends", _unitId, failed.Batch.Changes.Count);
-        _applyingChanges = false;
-        _pendingChanges.Clear();
+        _changes.Done();
+        _changes.Clear();
         _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "gateway could not store unit changes; reconnect"));
     }
 
@@ -606,8 +587,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
         if (@event is WriteEnqueued rejected) _writes.Release(rejected.Write);
         if (@event is UnitChangesAccepted)
         {
-            _applyingChanges = false;
-            _pendingChanges.Clear();
+            _changes.Done();
+            _changes.Clear();
             _connection?.Tell(new UnitConnectionCommands.Close(Protocol.CloseCodes.InternalError, "gateway could not store unit changes; reconnect"));
         }
         base.OnPersistRejected(cause, @event, sequenceNr);

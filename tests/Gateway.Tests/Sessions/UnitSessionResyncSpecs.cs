@@ -28,7 +28,8 @@ public sealed class UnitSessionResyncSpecs : TestKit, IDisposable
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         """;
 
-    private static readonly UnitSessionSettings Settings = new(TimeSpan.FromMinutes(5), MaxBacklog: 50, DeliveryWindow: 10, FinishedRetention: 100);
+    private static readonly UnitSessionSettings Settings = new(TimeSpan.FromMinutes(5), MaxBacklog: 50, DeliveryWindow: 10, FinishedRetention: 100,
+        DeliveryAckTimeout: TimeSpan.FromMinutes(5)); // no ack-timeout resend mid-test on a loaded machine
 
     private readonly TempDatabase _db = new();
     private readonly PatientDirectory _directory;
