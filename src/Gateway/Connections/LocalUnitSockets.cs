@@ -20,6 +20,15 @@ public sealed class LocalUnitSockets
 
     public bool TryGet(string unitId, [MaybeNullWhen(false)] out UnitSocket socket) => _byUnit.TryGetValue(unitId, out socket);
 
-    /// <summary>Every listed socket at about this moment (the node-wide sweep walks it).</summary>
-    public IEnumerable<UnitSocket> All => _byUnit.Values;
+    /// <summary>
+    /// Every listed socket at about this moment (the node-wide sweep walks it). Enumerates the dictionary itself:
+    /// <c>Values</c> would take every lock and copy thousands of entries once a second.
+    /// </summary>
+    public IEnumerable<UnitSocket> All
+    {
+        get
+        {
+            foreach (var (_, socket) in _byUnit) yield return socket;
+        }
+    }
 }
