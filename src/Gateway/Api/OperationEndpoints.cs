@@ -14,7 +14,7 @@ public static class OperationEndpoints
     {
         var group = app.MapGroup("/api/v1/operations").RequireAuthorization(Policies.Caller)
             .WithMetadata(AuditedEndpoint.Instance).AddEndpointFilter<AuditResultFilter>()
-            .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Operations");
+            .RequirePerCallerLimit().WithTags("Operations");
         group.MapGet("/{operationId}", async (string operationId, HttpContext http, OperationLookup operations) =>
         {
             var (state, problem) = await operations.FindAsync(http, operationId);

@@ -16,6 +16,6 @@ public static class PatientRoutes
             .RequireAuthorization(Policies.Caller)
             .WithMetadata(AuditedEndpoint.Instance)
             .AddEndpointFilter<PatientAccessFilter>()
-            .RequireRateLimiting(RateLimiting.PerCaller)
+            .RequirePerCallerLimit()
             .WithTags("Patients");
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.Hosting;
+using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Routing;
@@ -53,7 +54,7 @@ public sealed class WriteSubmitter(
 
         var (wait, applied) = PreferHeader.Resolve(http.Request, settings.WriteWait, settings.MaxWriteWait);
 
-        var requestedBy = $"{http.User.FindFirst("role")?.Value}:{http.User.FindFirst("sub")?.Value}";
+        var requestedBy = Caller.From(http.User).RequestedBy;
         using var span = GatewayTracing.Source.StartActivity(GatewayTracing.WriteSpan, ActivityKind.Client);
         var command = new UnitSessionCommands.EnqueueWrite(
             unitId,

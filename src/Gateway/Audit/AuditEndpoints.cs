@@ -17,7 +17,7 @@ public static class AuditEndpoints
     {
         var group = app.MapGroup("/api/v1/audit").RequireAuthorization(Policies.Admin)
             .WithMetadata(AuditedEndpoint.Instance).AddEndpointFilter<AuditResultFilter>()
-            .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Audit");
+            .RequirePerCallerLimit().WithTags("Audit");
         group.MapGet("", async (HttpContext http, IAuditStore store) =>
         {
             var q = http.Request.Query;

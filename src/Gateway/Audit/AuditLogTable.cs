@@ -4,7 +4,8 @@ namespace HealthGateway.Gateway.Audit;
 
 /// <summary>
 /// The <c>audit_log</c> table. Triggers abort UPDATE and DELETE, so not even a bug (or a hand-written statement)
-/// can change history; times are unix milliseconds.
+/// can change history; times are unix milliseconds. On SQLite the id is the plain rowid: with no row ever deleted it
+/// only grows, and AUTOINCREMENT would add a write to <c>sqlite_sequence</c> to every commit (files made before keep it).
 /// </summary>
 public sealed class AuditLogTable : IGatewayTable
 {
@@ -14,7 +15,7 @@ public sealed class AuditLogTable : IGatewayTable
     {
         StorageProvider.Sqlite => """
             CREATE TABLE IF NOT EXISTS audit_log (
-                id             INTEGER PRIMARY KEY AUTOINCREMENT,
+                id             INTEGER PRIMARY KEY,
                 occurred_at    INTEGER NOT NULL,
                 role           TEXT    NOT NULL,
                 subject        TEXT    NOT NULL,

@@ -33,12 +33,13 @@ public sealed class SqlAuditStore : IAuditStore, IAsyncDisposable
     public const int RowsPerStatement = 16;
 
     private const int Columns = 9;
-    private static readonly string[] InsertSql = new string[RowsPerStatement + 1];
     private static readonly string[] ParameterNames = Enumerable.Range(0, RowsPerStatement * Columns).Select(i => $"@p{i}").ToArray();
 
-    // The audit log's single writer keeps one connection open between batches; a failure drops it and the next batch opens another.
+    // The audit log's single writer keeps one connection open between batches, with one prepared INSERT per row
+    // count (parsed once, its parameters reused); a failure drops both and the next batch opens another.
     private readonly SemaphoreSlim _writerLock = new(1, 1);
     private DbConnection? _writer;
+    private readonly DbCommand?[] _inserts = new DbCommand?[RowsPerStatement + 1];
 
     public async Task AppendAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
@@ -50,22 +51,22 @@ public sealed class SqlAuditStore : IAuditStore, IAsyncDisposable
             for (var first = 0; first < records.Count; first += RowsPerStatement)
             {
                 var rows = Math.Min(RowsPerStatement, records.Count - first);
-                await using var insert = _writer.CreateCommand();
+                var insert = _inserts[rows] ??= Prepare(_writer, rows);
                 insert.Transaction = tx;
-                insert.CommandText = InsertStatement(rows);
+                var parameters = insert.Parameters;
                 for (var i = 0; i < rows; i++)
                 {
                     var r = records[first + i];
                     var p = i * Columns;
-                    insert.AddParameter(ParameterNames[p], r.OccurredAt.ToUnixTimeMilliseconds());
-                    insert.AddParameter(ParameterNames[p + 1], r.Role);
-                    insert.AddParameter(ParameterNames[p + 2], r.Subject);
-                    insert.AddParameter(ParameterNames[p + 3], (object?)r.PatientId ?? DBNull.Value);
-                    insert.AddParameter(ParameterNames[p + 4], r.Resource);
-                    insert.AddParameter(ParameterNames[p + 5], r.Action);
-                    insert.AddParameter(ParameterNames[p + 6], r.Status);
-                    insert.AddParameter(ParameterNames[p + 7], r.CorrelationId);
-                    insert.AddParameter(ParameterNames[p + 8], r.Target);
+                    Bind(parameters, p, r.OccurredAt.ToUnixTimeMilliseconds());
+                    Bind(parameters, p + 1, r.Role);
+                    Bind(parameters, p + 2, r.Subject);
+                    Bind(parameters, p + 3, r.PatientId);
+                    Bind(parameters, p + 4, r.Resource);
+                    Bind(parameters, p + 5, r.Action);
+                    Bind(parameters, p + 6, r.Status);
+                    Bind(parameters, p + 7, r.CorrelationId);
+                    Bind(parameters, p + 8, r.Target);
                 }
                 await insert.ExecuteNonQueryAsync(ct);
             }
@@ -80,6 +81,16 @@ public sealed class SqlAuditStore : IAuditStore, IAsyncDisposable
         {
             _writerLock.Release();
         }
+    }
+
+    private static void Bind(DbParameterCollection parameters, int index, object? value) => parameters[index].Value = value ?? DBNull.Value;
+
+    private static DbCommand Prepare(DbConnection connection, int rows)
+    {
+        var insert = connection.CreateCommand();
+        insert.CommandText = BuildInsert(rows);
+        for (var p = 0; p < rows * Columns; p++) insert.AddParameter(ParameterNames[p], DBNull.Value);
+        return insert;
     }
 
     public async ValueTask DisposeAsync()
@@ -97,12 +108,15 @@ public sealed class SqlAuditStore : IAuditStore, IAsyncDisposable
 
     private async Task DropWriterAsync()
     {
+        for (var i = 0; i < _inserts.Length; i++)
+        {
+            if (_inserts[i] is { } insert) await insert.DisposeAsync();
+            _inserts[i] = null;
+        }
         if (_writer is null) return;
         await _writer.DisposeAsync();
         _writer = null;
     }
-
-    private static string InsertStatement(int rows) => InsertSql[rows] ??= BuildInsert(rows);
 
     private static string BuildInsert(int rows)
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
@@ -10,8 +12,9 @@ namespace HealthGateway.Gateway.Auth;
 /// JWT validation with a bounded cache of tokens already verified, keyed by a SHA-256 of the token
 /// (as Envoy's jwt_authn does): an ES256 signature check costs ~90 us of CPU per request, a hash ~1 us.
 /// An entry lives until the token's <c>exp</c> at the latest (no clock-skew grace from the cache), only
-/// valid tokens are cached, and every hit gets its own copy of the identity. Key rotation: a token signed
-/// by a retired key stays accepted until its <c>exp</c>, as it would be without the cache.
+/// valid tokens are cached, and every hit shares the token's <see cref="VerifiedIdentity"/>, which refuses
+/// changes. Key rotation: a token signed by a retired key stays accepted until its <c>exp</c>, as it would be
+/// without the cache.
 /// </summary>
 public sealed class CachingTokenHandler(int capacity, TimeProvider time) : JsonWebTokenHandler, IDisposable
 {
@@ -25,35 +28,59 @@ public sealed class CachingTokenHandler(int capacity, TimeProvider time) : JsonW
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         if (capacity <= 0 || token.Length > MaxCachedTokenLength)
-            return await base.ValidateTokenAsync(token, validationParameters);
+            return Final(await base.ValidateTokenAsync(token, validationParameters));
 
-        var key = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        var key = TokenHash.Of(token);
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(key, out Verified? hit) && hit!.ValidTo > now)
-            return hit.Copy();
+            return hit.Result();
 
-        var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
+        var result = Final(await base.ValidateTokenAsync(token, validationParameters));
+        if (result is { IsValid: true, SecurityToken: JsonWebToken jwt, ClaimsIdentity: VerifiedIdentity identity })
         {
             var validTo = new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero);
             var until = validTo < now + MaxEntryLifetime ? validTo : now + MaxEntryLifetime;
             if (until > now)
-                _cache.Set(key, new Verified(result, validTo), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until });
+                _cache.Set(key, new Verified(jwt, identity, result.Issuer, result.TokenType, validTo), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until });
         }
         return result;
     }
 
     public void Dispose() => _cache.Dispose();
 
-    private sealed record Verified(TokenValidationResult Result, DateTimeOffset ValidTo)
+    /// <summary>A valid result carries the token's final identity, cached or not, so every request sees the same kind.</summary>
+    private static TokenValidationResult Final(TokenValidationResult result)
     {
-        public TokenValidationResult Copy() => new()
+        if (result is { IsValid: true, SecurityToken: JsonWebToken jwt, ClaimsIdentity: { } identity and not VerifiedIdentity })
+            result.ClaimsIdentity = VerifiedIdentity.From(jwt, identity);
+        return result;
+    }
+
+    private sealed record Verified(JsonWebToken Token, VerifiedIdentity Identity, string Issuer, string TokenType, DateTimeOffset ValidTo)
+    {
+        // A new result per request (the handler may set its properties); the token and identity are shared, read-only.
+        public TokenValidationResult Result() => new()
         {
             IsValid = true,
-            SecurityToken = Result.SecurityToken,
-            ClaimsIdentity = Result.ClaimsIdentity.Clone(),
-            Issuer = Result.Issuer,
-            TokenType = Result.TokenType,
+            SecurityToken = Token,
+            ClaimsIdentity = Identity,
+            Issuer = Issuer,
+            TokenType = TokenType,
         };
+    }
+
+    /// <summary>SHA-256 of the token's UTF-8 bytes as a value: no string or array per request.</summary>
+    private readonly record struct TokenHash(UInt128 First, UInt128 Second)
+    {
+        public static TokenHash Of(string token)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+            byte[]? rented = null;
+            var utf8 = length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(length));
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            return new TokenHash(MemoryMarshal.Read<UInt128>(hash), MemoryMarshal.Read<UInt128>(hash[16..]));
+        }
     }
 }

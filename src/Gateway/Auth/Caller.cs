@@ -14,11 +14,18 @@ public sealed record Caller(string Role, string Subject)
     /// <summary>How a write records who asked for it (<c>role:sub</c>); the operation endpoint compares against it.</summary>
     public string RequestedBy => $"{Role}:{Subject}";
 
-    public static Caller From(ClaimsPrincipal user)
+    public static Caller From(ClaimsPrincipal user) => user.Identity switch
     {
-        if (user.Identity?.IsAuthenticated != true) return Anonymous;
-        var role = user.FindFirst("role")?.Value;
-        var subject = user.FindFirst("sub")?.Value;
+        VerifiedIdentity verified => verified.Caller, // read once per token, not per request
+        ClaimsIdentity identity => FromClaims(identity),
+        _ => Anonymous,
+    };
+
+    public static Caller FromClaims(ClaimsIdentity identity)
+    {
+        if (!identity.IsAuthenticated) return Anonymous;
+        var role = identity.FindFirst("role")?.Value;
+        var subject = identity.FindFirst("sub")?.Value;
         return string.IsNullOrEmpty(role) || string.IsNullOrEmpty(subject) ? Anonymous : new Caller(role, subject);
     }
 }

@@ -5,7 +5,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace HealthGateway.Gateway.Auth;
 
 /// <summary>
-/// The gateway's own checks after the pinned validation (one role, a subject, lifetime cap, string scope) and the
+/// The gateway's own checks after the pinned validation (one role, a subject, lifetime cap; a non-string scope is
+/// dropped by <see cref="VerifiedIdentity"/>) and the
 /// answer to a refused token: one log line with the reason (JwtBearer's own lines, with the exception's stack
 /// trace, are filtered out in <see cref="AuthenticationSetup"/>) and an RFC 6750 challenge,
 /// <c>Bearer error="invalid_token", error_description="..."</c>. The 401's problem+json body is written later by
@@ -22,8 +23,6 @@ public sealed class GatewayJwtBearerEvents(AuthOptions options, ILogger<GatewayJ
             Refuse(context, TokenRejection.Identity);
         else if (LifetimeOf(context.SecurityToken) > options.MaxTokenLifetime)
             Refuse(context, TokenRejection.LifetimeTooLong);
-        else
-            DropNonStringScope(context.SecurityToken, principal);
         return Task.CompletedTask;
     }
 
@@ -64,19 +63,6 @@ public sealed class GatewayJwtBearerEvents(AuthOptions options, ILogger<GatewayJ
     {
         var header = request.Headers.Authorization.ToString();
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-    }
-
-    /// <summary>
-    /// <c>scope</c> is one space-separated string. Sent as a JSON array (even of one element) it is ignored:
-    /// the caller then holds no scope at all, rather than whatever a lenient parser makes of it.
-    /// </summary>
-    private static void DropNonStringScope(SecurityToken token, System.Security.Claims.ClaimsPrincipal principal)
-    {
-        if (token is not JsonWebToken jwt || !jwt.TryGetPayloadValue<object>("scope", out var raw) || raw is string)
-            return;
-        foreach (var identity in principal.Identities)
-            foreach (var claim in identity.FindAll("scope").ToList())
-                identity.TryRemoveClaim(claim);
     }
 
     private static TimeSpan LifetimeOf(SecurityToken token)

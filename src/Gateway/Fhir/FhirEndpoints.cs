@@ -33,7 +33,7 @@ public static class FhirEndpoints
             .WithMetadata(AuditedEndpoint.Instance)
             .AddEndpointFilter<FhirPatientResolver>()
             .AddEndpointFilter<PatientAccessFilter>()
-            .RequireRateLimiting(RateLimiting.PerCaller);
+            .RequirePerCallerLimit();
 
         // FHIR's asynchronous pattern: the 202's Content-Location. Same lookup and visibility as /api/v1/operations/{id}.
         fhir.MapGet($"/{FhirPaths.OperationsSegment}/{{operationId}}", async (string operationId, HttpContext http, OperationLookup operations) =>
@@ -44,7 +44,7 @@ public static class FhirEndpoints
             .RequireAuthorization(Policies.Caller)
             .WithMetadata(AuditedEndpoint.Instance)
             .AddEndpointFilter<AuditResultFilter>()
-            .RequireRateLimiting(RateLimiting.PerCaller);
+            .RequirePerCallerLimit();
 
         MapAppointments(data);
         MapInvoices(data);

@@ -21,7 +21,7 @@ public static class OpsEndpoints
     public static RouteGroupBuilder MapOps(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/ops").RequireAuthorization(Policies.Admin)
-            .RequireRateLimiting(RateLimiting.PerCaller).WithTags("Ops");
+            .RequirePerCallerLimit().WithTags("Ops");
 
         group.MapGet("/cluster", (ClusterOps cluster) => TypedResults.Ok(cluster.View()))
             .WithName(OpsEndpointNames.Cluster).WithSummary("Cluster members with roles, status, reachability and the leader");

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using HealthGateway.Gateway.Http;
 using Microsoft.Extensions.Options;
 
@@ -8,33 +7,17 @@ namespace HealthGateway.Gateway.RateLimits;
 /// Writes per unit, all callers together: a flood of writes towards one clinic is refused (429)
 /// before it fills that clinic's backlog. Checked once the patient's unit is known.
 /// </summary>
-public sealed class UnitWriteLimiter : IDisposable
+public sealed class UnitWriteLimiter(IOptions<RateLimitOptions> options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly TokenBuckets _units = new(options.Value.WritesPerUnitBurst, options.Value.WritesPerUnitPerSecond, time);
 
-    public UnitWriteLimiter(IOptions<RateLimitOptions> options)
-    {
-        var limits = options.Value;
-        _limiter = PartitionedRateLimiter.Create<string, string>(unitId => RateLimitPartition.GetTokenBucketLimiter(unitId, _ =>
-            new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.WritesPerUnitBurst,
-                TokensPerPeriod = limits.WritesPerUnitPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
+    public UnitWriteLimiter(IOptions<RateLimitOptions> options) : this(options, TimeProvider.System) { }
 
     /// <summary>Null when the write may go on, else the result to answer (429 + Retry-After).</summary>
     public IResult? TryAcquire(string unitId)
     {
-        using var lease = _limiter.AttemptAcquire(unitId);
-        if (lease.IsAcquired) return null;
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 1;
+        if (_units.TryTake(unitId, out var retryAfter)) return null;
         return Problems.Create(StatusCodes.Status429TooManyRequests, "Too many writes for this unit",
-            "The healthcare unit receives more writes than its limit. Retry after the given time.", Math.Max(1, retryAfter));
+            "The healthcare unit receives more writes than its limit. Retry after the given time.", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
     }
-
-    public void Dispose() => _limiter.Dispose();
 }

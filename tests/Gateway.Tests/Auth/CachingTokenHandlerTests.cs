@@ -33,7 +33,7 @@ public sealed class CachingTokenHandlerTests : IDisposable
     });
 
     [Fact]
-    public async Task A_cached_token_validates_again_with_its_own_copy_of_the_identity()
+    public async Task A_cached_token_validates_again_and_shares_one_identity_that_refuses_changes()
     {
         var token = Token(TimeSpan.FromMinutes(5));
         var first = await _handler.ValidateTokenAsync(token, Parameters);
@@ -41,8 +41,57 @@ public sealed class CachingTokenHandlerTests : IDisposable
 
         Assert.True(first.IsValid);
         Assert.True(second.IsValid);
-        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
-        Assert.Equal("p-1", second.ClaimsIdentity.FindFirst("sub")?.Value);
+        var identity = Assert.IsType<VerifiedIdentity>(second.ClaimsIdentity);
+        Assert.Same(first.ClaimsIdentity, identity);
+        Assert.Equal(new Caller("patient", "p-1"), identity.Caller);
+        Assert.Equal(identity.Caller, Caller.From(new ClaimsPrincipal(identity)));
+
+        // One request cannot change what the next one with the same token sees.
+        Assert.Throws<InvalidOperationException>(() => identity.AddClaim(new Claim("role", "admin")));
+        Assert.Throws<InvalidOperationException>(() => identity.AddClaims([new Claim("scope", "ops.write")]));
+        Assert.Throws<InvalidOperationException>(() => identity.TryRemoveClaim(identity.FindFirst("sub")));
+        Assert.Throws<InvalidOperationException>(() => identity.RemoveClaim(identity.FindFirst("sub")));
+        Assert.Single(identity.FindAll("role"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    public async Task A_scope_sent_as_an_array_is_dropped_cached_or_not(int capacity)
+    {
+        using var handler = new CachingTokenHandler(capacity, TimeProvider.System);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "iss",
+            Audience = "aud",
+            Claims = new Dictionary<string, object> { ["sub"] = "partner-1", ["role"] = "partner", ["scope"] = new[] { "appointments.read" } },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await handler.ValidateTokenAsync(token, Parameters);
+            Assert.True(result.IsValid);
+            Assert.Empty(result.ClaimsIdentity.FindAll("scope"));
+            Assert.Equal("partner-1", result.ClaimsIdentity.FindFirst("sub")?.Value);
+        }
+    }
+
+    [Fact]
+    public async Task A_scope_sent_as_a_string_is_kept()
+    {
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "iss",
+            Audience = "aud",
+            Claims = new Dictionary<string, object> { ["sub"] = "partner-1", ["role"] = "partner", ["scope"] = "appointments.read invoices.read" },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        var result = await _handler.ValidateTokenAsync(token, Parameters);
+        Assert.Equal("appointments.read invoices.read", Assert.Single(result.ClaimsIdentity.FindAll("scope")).Value);
     }
 
     [Fact]

@@ -68,14 +68,4 @@ public sealed class UnitAttachAdmissionTests
         for (var i = 0; i < 10; i++)
             Assert.InRange(admission.ShutdownHint(i), TimeSpan.FromMilliseconds(250 * i), TimeSpan.FromMilliseconds(250 * (i + 1)));
     }
-
-    /// <summary>Monotonic time the test moves (the admission reads only timestamps).</summary>
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks = 1_000_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-        public override long GetTimestamp() => _ticks;
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }
