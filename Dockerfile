@@ -6,7 +6,8 @@ WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props Akka.sln ./
 COPY hocon/ hocon/
 COPY src/ src/
-RUN dotnet publish src/Gateway/Gateway.csproj -c Release -o /out/gateway \
+# The gateway is published for the build machine's runtime, so it is precompiled (ReadyToRun, ADR 25).
+RUN dotnet publish src/Gateway/Gateway.csproj -c Release --use-current-runtime --self-contained false -o /out/gateway \
  && dotnet publish src/UnitNode/UnitNode.csproj -c Release -o /out/unitnode
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS gateway

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU profile of a routed, audited read at steady state (Linux perf with .NET perf maps; ADR 23):
+# CPU profile of a routed, audited read at steady state (Linux perf with .NET perf maps; ADR 24):
 # one gateway pinned to core 1, one UnitNode and hey on core 0, a warm-up, then `perf record` on the gateway
 # for the measured run. Prints the top symbols (self and with children) and leaves perf.data in bench/results/.
 #   bench/read-profile.sh [seconds to record, default 20] [connections, default 64]     (needs perf: apt-get install -y linux-perf)
