@@ -25,6 +25,12 @@ public static class ReadReplies
 
     /// <summary>The read never reached the unit, the unit went away before answering, or it answered with a broken frame.</summary>
     public sealed record Failed(string RequestId, ReadFailure Reason);
+
+    /// <summary>
+    /// The one "offline" answer (ADR 23), given where the truth says no connection takes the read: the session holds none,
+    /// or the socket's read gate is shut (not attached yet, superseded, re-attaching, closing). 503 with Retry-After.
+    /// </summary>
+    public static Failed Offline(string requestId) => new(requestId, ReadFailure.UnitOffline);
 }
 
 public enum ReadFailure

@@ -62,6 +62,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     private (UnitSocket Socket, Task Outbound) Start(GatewayOptions? options = null)
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, options ?? new GatewayOptions());
+        socket.OpenForReads(1); // as its session's Attached does (LocalUnitSockets.Attach)
         var outbound = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
         _actor.ExpectMsg<UnitSocketInbound.Started>(Patience);
         _actor.Reply(UnitSocketInbound.Ack.Instance);
@@ -227,6 +228,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     public async Task A_request_whose_deadline_passed_while_queued_is_not_sent()
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, new GatewayOptions());
+        socket.OpenForReads(1);
         _ = socket.ReadAsync(Read("stale", deadlineIn: TimeSpan.FromMilliseconds(-1)), Patience, CancellationToken.None);
         Assert.True(socket.TrySend(new Ping(7)));
         _ = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
