@@ -5,21 +5,6 @@ using HealthGateway.Protocol.Frames;
 
 namespace HealthGateway.Integration.Tests;
 
-/// <summary>One gateway node shared by the tests of a class.</summary>
-public sealed class OneGatewayNode : IAsyncLifetime
-{
-    private readonly TempDirectory _temp = new();
-    public GatewayNode Node { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Node = await GatewayNode.StartAsync(_temp.Sub("gw"));
-
-    public async Task DisposeAsync()
-    {
-        await Node.DisposeAsync();
-        _temp.Dispose();
-    }
-}
-
 /// <summary>
 /// ADR 23: the unit's session is the one truth of which socket serves its reads. A hand-made unit on real WebSockets,
 /// real HTTP callers.

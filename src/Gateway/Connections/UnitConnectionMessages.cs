@@ -20,8 +20,11 @@ public static class UnitConnectionCommands
 /// <summary>How a routed read ends, sent to whoever asked (the HTTP handler).</summary>
 public static class ReadReplies
 {
-    /// <summary>The unit answered. <paramref name="PayloadJson"/> is the raw JSON of its payload.</summary>
-    public sealed record Replied(string RequestId, ReplyStatus Status, string? PayloadJson, string? Error);
+    /// <summary>
+    /// The unit answered. <paramref name="PayloadUtf8"/> is its payload exactly as the frame carried it (UTF-8 JSON, not yet
+    /// checked against the contract): the bytes an <c>/api/v1</c> read writes to its caller once they are (ADR 23).
+    /// </summary>
+    public sealed record Replied(string RequestId, ReplyStatus Status, byte[]? PayloadUtf8, string? Error);
 
     /// <summary>The read never reached the unit, the unit went away before answering, or it answered with a broken frame.</summary>
     public sealed record Failed(string RequestId, ReadFailure Reason);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Akka.Actor;
 using HealthGateway.Gateway.Sessions;
@@ -146,7 +147,9 @@ public sealed class UnitSocket
     private bool TryCompleteRead(Reply reply)
     {
         if (!_pendingReads.TryRemove(reply.Id, out var pending)) return false;
-        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, reply.Payload?.GetRawText(), reply.Error));
+        // The payload's own bytes, copied once out of the frame (no string, no second parse).
+        var payload = reply.Payload is { } element ? JsonMarshal.GetRawUtf8Value(element).ToArray() : null;
+        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, payload, reply.Error));
         return true;
     }
 
