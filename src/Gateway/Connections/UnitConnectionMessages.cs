@@ -52,7 +52,8 @@ public enum ReadFailure
 /// <summary>One inbound message as the socket graph decoded it.</summary>
 public abstract record InboundMessage
 {
-    public sealed record Received(Frame Frame) : InboundMessage;
+    /// <summary>A decoded frame. For a <see cref="Reply"/>, <paramref name="ReplyPayloadUtf8"/> is its payload's raw UTF-8 (the frame's own <c>Payload</c> stays unparsed, ADR 23).</summary>
+    public sealed record Received(Frame Frame, byte[]? ReplyPayloadUtf8 = null) : InboundMessage;
     public sealed record Rejected(ProtocolError Error) : InboundMessage;
 }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Akka.Actor;
 using HealthGateway.Gateway.Sessions;
@@ -144,12 +143,10 @@ public sealed class UnitSocket
     }
 
     /// <summary>False when nobody waits for this reply: the actor judges it (late, or not allowed yet).</summary>
-    private bool TryCompleteRead(Reply reply)
+    private bool TryCompleteRead(Reply reply, byte[]? payloadUtf8)
     {
         if (!_pendingReads.TryRemove(reply.Id, out var pending)) return false;
-        // The payload's own bytes, copied once out of the frame (no string, no second parse).
-        var payload = reply.Payload is { } element ? JsonMarshal.GetRawUtf8Value(element).ToArray() : null;
-        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, payload, reply.Error));
+        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, payloadUtf8, reply.Error));
         return true;
     }
 
@@ -205,7 +202,7 @@ public sealed class UnitSocket
     /// </summary>
     internal bool TrySettle(InboundMessage message)
     {
-        if (message is InboundMessage.Received { Frame: Reply reply }) return TryCompleteRead(reply);
+        if (message is InboundMessage.Received { Frame: Reply reply } received) return TryCompleteRead(reply, received.ReplyPayloadUtf8);
         // An undecodable frame may be the reply a caller waits for; which one cannot be told. Every waiting
         // read is answered as a broken contract (502) rather than left to hear "offline" when the socket closes.
         if (message is InboundMessage.Rejected) FailPendingReads(id => new ReadReplies.Failed(id, ReadFailure.UnitBrokeProtocol));
@@ -263,9 +260,10 @@ public sealed class UnitSocket
                     return new InboundMessage.Rejected(new ProtocolError(ProtocolErrorCode.MalformedJson,
                         "binary messages are not part of the protocol; send UTF-8 JSON text"));
 
-                var decoded = FrameCodec.Decode(buffer.AsSpan(0, count), _maxFrameBytes);
+                // A reply's payload is not parsed here: its bytes are copied once, checked and passed on by the read (ADR 23).
+                var decoded = FrameCodec.DecodeWithRawReplyPayload(buffer.AsSpan(0, count), _maxFrameBytes, out var replyPayload);
                 return decoded.Frame is not null
-                    ? new InboundMessage.Received(decoded.Frame)
+                    ? new InboundMessage.Received(decoded.Frame, replyPayload.IsEmpty ? null : replyPayload.ToArray())
                     : new InboundMessage.Rejected(decoded.Error!);
             }
         }
