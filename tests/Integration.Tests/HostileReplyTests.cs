@@ -67,6 +67,7 @@ public sealed class HostileReplyTests(OneGatewayNode fixture) : IClassFixture<On
         { "enum-number", """{"patientId":"{P}","appointments":[{"id":"a-1","patientId":"{P}","startsAt":"2026-12-24T09:30:00Z","durationMinutes":30,"clinician":"c","reason":"r","status":0}]}""", null },
         { "enum-casing", """{"patientId":"{P}","appointments":[{"id":"a-1","patientId":"{P}","startsAt":"2026-12-24T09:30:00Z","durationMinutes":30,"clinician":"c","reason":"r","status":"BOOKED"}]}""", "BOOKED" },
         { "other-patient", """{"patientId":"someone-else","appointments":[]}""", "someone-else" },
+        { "other-patient-inside", """{"patientId":"{P}","appointments":[{"id":"a-1","patientId":"someone-else","startsAt":"2026-12-24T09:30:00Z","durationMinutes":30,"clinician":"c","reason":"r","status":"booked"}]}""", "someone-else" },
         { "not-an-object", "[]", null },
     };
 

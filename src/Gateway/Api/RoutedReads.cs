@@ -8,6 +8,7 @@ using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Telemetry;
 using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;
 using Microsoft.Extensions.Options;
 
@@ -87,7 +88,7 @@ public sealed class RoutedReads(
             case ReadReplies.Replied { Status: ReplyStatus.Ok, PayloadUtf8: { } utf8 }:
                 var value = ReplyPayloads.Read(utf8, contract, out var error);
                 // Never hand one patient another patient's data, whatever the unit sent.
-                if (value is not null && patientOf(value) == patientId) return (value, utf8, null);
+                if (value is not null && NamesOnly(value, patientId, patientOf)) return (value, utf8, null);
                 if (value is not null)
                     logger.LogWarning("unit {UnitId} answered {Operation} for {PatientId} with another patient's data", unitId, operation, patientId);
                 else
@@ -111,6 +112,18 @@ public sealed class RoutedReads(
                 return (null, null, Problems.BadUnitReply("Unexpected answer."));
         }
     }
+
+    /// <summary>
+    /// True when every patient the payload names is <paramref name="patientId"/>: the one it is about, and each listed item's
+    /// own (the caller sees the unit's bytes, so an appointment of someone else inside our patient's list would reach them).
+    /// </summary>
+    private static bool NamesOnly<T>(T value, string patientId, Func<T, string> patientOf) =>
+        patientOf(value) == patientId && value switch
+        {
+            AppointmentList list => list.Appointments.All(a => a.PatientId == patientId),
+            InvoiceList list => list.Invoices.All(i => i.PatientId == patientId),
+            _ => true,
+        };
 
     /// <summary>The unit's answer, or null when the deadline passed.</summary>
     private async Task<object?> AskUnitAsync(string unitId, string patientId, string operation, string correlationId, CancellationToken ct)
