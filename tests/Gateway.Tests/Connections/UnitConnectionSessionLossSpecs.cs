@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Streams;
@@ -26,8 +24,7 @@ public sealed class UnitConnectionSessionLossSpecs : TestKit, IAsyncLifetime
 
     private readonly LocalUnitSockets _local = new();
     private readonly TestProbe _region;
-    private TcpListener _listener = null!;
-    private TcpClient _client = null!;
+    private LoopbackWebSockets _loopback = null!;
     private WebSocket _gatewayEnd = null!;
     private WebSocket _unitEnd = null!;
 
@@ -35,22 +32,13 @@ public sealed class UnitConnectionSessionLossSpecs : TestKit, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        _client = new TcpClient();
-        var accept = _listener.AcceptSocketAsync();
-        await _client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)_listener.LocalEndpoint).Port);
-        var server = await accept;
-        _gatewayEnd = WebSocket.CreateFromStream(new NetworkStream(server, ownsSocket: true), isServer: true, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
-        _unitEnd = WebSocket.CreateFromStream(_client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+        _loopback = await LoopbackWebSockets.OpenAsync();
+        (_gatewayEnd, _unitEnd) = (_loopback.GatewayEnd, _loopback.UnitEnd);
     }
 
     public Task DisposeAsync()
     {
-        _gatewayEnd.Abort();
-        _unitEnd.Abort();
-        _client.Dispose();
-        _listener.Stop();
+        _loopback.Dispose();
         return Task.CompletedTask;
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Akka.Streams;
@@ -23,9 +21,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
 
     private readonly IMaterializer _materializer;
     private readonly TestProbe _actor;
-    private TcpListener _listener = null!;
-    private TcpClient _client = null!;
-    private Socket _server = null!;
+    private LoopbackWebSockets _loopback = null!;
     private WebSocket _gatewayEnd = null!;
     private WebSocket _unitEnd = null!;
 
@@ -38,24 +34,13 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Small kernel buffers, so that "stopped reading" shows after a few frames rather than megabytes.
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Server.ReceiveBufferSize = 16 * 1024;
-        _listener.Server.SendBufferSize = 16 * 1024;
-        _listener.Start();
-        _client = new TcpClient { ReceiveBufferSize = 16 * 1024, SendBufferSize = 16 * 1024 };
-        var accept = _listener.AcceptSocketAsync();
-        await _client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)_listener.LocalEndpoint).Port);
-        _server = await accept;
-        _gatewayEnd = WebSocket.CreateFromStream(new NetworkStream(_server, ownsSocket: true), isServer: true, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
-        _unitEnd = WebSocket.CreateFromStream(_client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+        _loopback = await LoopbackWebSockets.OpenAsync(kernelBufferBytes: 16 * 1024);
+        (_gatewayEnd, _unitEnd) = (_loopback.GatewayEnd, _loopback.UnitEnd);
     }
 
     public Task DisposeAsync()
     {
-        _gatewayEnd.Abort();
-        _unitEnd.Abort();
-        _client.Dispose();
-        _listener.Stop();
+        _loopback.Dispose();
         return Task.CompletedTask;
     }
 
