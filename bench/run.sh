@@ -10,7 +10,8 @@
 # Raw results: bench/results/<UTC time>/ (gitignored); markdown tables on stdout and in summary.md there.
 # Env: TOKEN_CACHE=0 runs gateway and baselines without the verified-token cache (default: cache on, 100,000);
 #      BENCH_ROUNDS=n overrides the rounds; TARGETS="gateway gateway-nospin relay signalr direct" picks the throughput servers;
-#      GATEWAY_DLL=path/HealthGateway.Gateway.dll measures another gateway build against the same baselines.
+#      GATEWAY_DLL=path/HealthGateway.Gateway.dll measures another gateway build against the same baselines;
+#      BENCH_PORT=n serves on another port (default 5491), so two checkouts can run without answering each other.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -43,7 +44,7 @@ CONFIG=Release
 
 OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)-$MODE"; mkdir -p "$OUT"; OUT="$(cd "$OUT" && pwd)"
 WORK="$(mktemp -d)"; KEY="$WORK/dev-signing-key.pem"
-PORT=5491; URL="http://127.0.0.1:$PORT"
+PORT="${BENCH_PORT:-5491}"; URL="http://127.0.0.1:$PORT"
 TICK=$(getconf CLK_TCK)
 SUMMARY="$OUT/summary.md"; : >"$SUMMARY"
 FAILED=0
@@ -109,14 +110,17 @@ load() { # result file, loadgen args... (pinned to core 0)
   local file=$1; shift
   taskset -c 0 "${LOADGEN[@]}" --url "$URL" --key "$KEY" --out "$file" "$@" >/dev/null
 }
+# Bytes the server's GC heap has allocated since it started (the gateway's /metrics, System.Runtime meter); 0 for servers without it.
+alloc_bytes() { curl -fs "$URL/metrics" 2>/dev/null | awk '/^(dotnet_gc_heap_total_allocated|process_runtime_dotnet_gc_allocations_size)[a-z_]*(\{[^}]*\})? / { s += $NF } END { printf "%.0f", s }'; }
 measure() { # name, server pid, result file, loadgen args... -> appends a row to $OUT/rows.tsv
   local name=$1 pid=$2 file=$3; shift 3
-  local before after; before=$(cpu_ticks "$pid"); load "$file" "$@"; after=$(cpu_ticks "$pid")
+  local before after a0 a1; a0=$(alloc_bytes); before=$(cpu_ticks "$pid"); load "$file" "$@"; after=$(cpu_ticks "$pid"); a1=$(alloc_bytes)
   local n; n=$(jget requests "$file")
   local cpu; cpu=$(awk -v a="$after" -v b="$before" -v t="$TICK" -v n="$n" 'BEGIN { if (n > 0) printf "%.3f", (a-b)/t/n*1000; else print "-" }')
+  local kb; kb=$(awk -v a="$a1" -v b="$a0" -v n="$n" 'BEGIN { if (n > 0 && a > 0) printf "%.1f", (a-b)/n/1024; else print "-" }')
   local ok; ok=$(jget "${EXPECT:-200}" "$file"); ok=${ok:-0}
-  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$(jget requestsPerSecond "$file")" "$(jget p50Ms "$file")" "$(jget p99Ms "$file")" \
-    "$(jget p999Ms "$file")" "$cpu" "$ok" "$n" >>"$OUT/rows.tsv"
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$name" "$(jget requestsPerSecond "$file")" "$(jget p50Ms "$file")" "$(jget p99Ms "$file")" \
+    "$(jget p999Ms "$file")" "$cpu" "$ok" "$n" "$kb" >>"$OUT/rows.tsv"
   (( ok > 0 )) || fail "$name: no ${EXPECT:-200} answers ($(cat "$file"))"
 }
 # median (min-max) of column $2 over rows named $1
@@ -164,13 +168,13 @@ scenario_throughput() {
   local gw relay sig; gw=$(median_col tp-gateway 2); relay=$(median_col tp-relay 2); sig=$(median_col tp-signalr 2)
   out "## Routed read throughput: $UNITS units, ~256-byte replies, closed loop, $CONC connections, ${SECS} s x $ROUNDS rounds (ABAB)"
   out ""
-  out "| server | req/s, median (min-max) | p50 ms | p99 ms | p99.9 ms | server CPU-s per 1,000 req | gateway / this |"
-  out "|---|---|---|---|---|---|---|"
+  out "| server | req/s, median (min-max) | p50 ms | p99 ms | p99.9 ms | server CPU-s per 1,000 req | KB allocated per req | gateway / this |"
+  out "|---|---|---|---|---|---|---|---|"
   for t in "${targets[@]}"; do
     local label=$t
     case $t in gateway) label="gateway (Akka, this product)";; gateway-nospin) label="gateway, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0";; relay) label="(b) plain WebSocket relay";; signalr) label="(c) SignalR client results";; direct) label="(a) Kestrel answers directly (ceiling)";; esac
     local ratio; ratio=$(awk -v g="$gw" -v x="$(median_col "tp-$t" 2)" 'BEGIN { if (x > 0) printf "%.2fx", g/x; else print "-" }')
-    out "| $label | $(stat_col "tp-$t" 2) | $(stat_col "tp-$t" 3) | $(stat_col "tp-$t" 4) | $(stat_col "tp-$t" 5) | $(stat_col "tp-$t" 6) | $ratio |"
+    out "| $label | $(stat_col "tp-$t" 2) | $(stat_col "tp-$t" 3) | $(stat_col "tp-$t" 4) | $(stat_col "tp-$t" 5) | $(stat_col "tp-$t" 6) | $(stat_col "tp-$t" 9) | $ratio |"
   done
   out ""
   out "Targets: >= 20,000 req/s; >= 1.5x SignalR (now $(awk -v g="$gw" -v s="$sig" 'BEGIN { printf "%.2fx", (s > 0 ? g/s : 0) }')); >= 0.6x plain relay (now $(awk -v g="$gw" -v s="$relay" 'BEGIN { printf "%.2fx", (s > 0 ? g/s : 0) }'))."

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Hosting;
@@ -8,6 +7,8 @@ using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Protocol.Codec;
+using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;
 using Microsoft.Extensions.Options;
 
@@ -28,24 +29,43 @@ public sealed class RoutedReads(
     GatewayMetrics metrics,
     ILogger<RoutedReads> logger)
 {
+    /// <summary>
+    /// The unit's payload bytes, written to the caller as they came once they passed the contract check (ADR 23, "bytes
+    /// once") when <see cref="ReplyPayloads"/> finds they hold nothing the check did not see; otherwise the checked value.
+    /// </summary>
     public async Task<IResult> ReadAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract, Func<T, string> patientOf)
         where T : class
     {
-        var (value, problem) = await ReadContractAsync(http, patientId, operation, contract, patientOf);
-        return problem ?? TypedResults.Json(value!, contract);
+        var (value, utf8, problem) = await ReadCheckedAsync(http, patientId, operation, contract, patientOf);
+        return problem ?? (utf8 is not null ? TypedResults.Bytes(utf8, JsonContentType) : TypedResults.Json(value!, contract));
     }
 
+    // What TypedResults.Json sent before the bytes went through verbatim.
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     /// <summary>
-    /// The unit's answer as the contract (Value), or the problem to answer instead; the one routed read that
-    /// <c>/api/v1</c> and <c>/fhir/r4</c> (which maps the contract to FHIR resources) share.
+    /// The unit's answer as the contract (Value), or the problem to answer instead: for <c>/fhir/r4</c>, which maps the
+    /// contract to FHIR resources.
     /// </summary>
     public async Task<(T? Value, IResult? Problem)> ReadContractAsync<T>(HttpContext http, string patientId, string operation, JsonTypeInfo<T> contract,
         Func<T, string> patientOf)
         where T : class
     {
+        var (value, _, problem) = await ReadCheckedAsync(http, patientId, operation, contract, patientOf);
+        return (value, problem);
+    }
+
+    /// <summary>
+    /// The one routed read both APIs share: the checked contract and, when they hold exactly that, the bytes it was read
+    /// from; or the problem.
+    /// </summary>
+    private async Task<(T? Value, byte[]? Utf8, IResult? Problem)> ReadCheckedAsync<T>(HttpContext http, string patientId, string operation,
+        JsonTypeInfo<T> contract, Func<T, string> patientOf)
+        where T : class
+    {
         var ct = http.RequestAborted;
         var unitId = await directory.FindUnitAsync(patientId, ct);
-        if (unitId is null) return (null, Problems.PatientNotFound(patientId));
+        if (unitId is null) return (null, null, Problems.PatientNotFound(patientId));
 
         var answer = await AskUnitAsync(unitId, patientId, operation, GatewayTracing.CorrelationId(http), ct);
         if (answer is ReadReplies.Replied { Status: ReplyStatus.NotFound })
@@ -53,7 +73,7 @@ public sealed class RoutedReads(
             // The cached route may predate a transfer: look again once before answering 404.
             directory.Evict(patientId);
             var current = await directory.FindUnitAsync(patientId, ct);
-            if (current is null || current == unitId) return (null, Problems.PatientNotFound(patientId));
+            if (current is null || current == unitId) return (null, null, Problems.PatientNotFound(patientId));
             unitId = current;
             answer = await AskUnitAsync(unitId, patientId, operation, GatewayTracing.CorrelationId(http), ct);
         }
@@ -61,44 +81,53 @@ public sealed class RoutedReads(
         switch (answer)
         {
             case null:
-                return (null, Problems.UnitTimeout());
+                return (null, null, Problems.UnitTimeout());
             case ReadReplies.Failed { Reason: ReadFailure.UnitOffline }:
-                return (null, Problems.UnitOffline(options.Value.OfflineRetryAfterSeconds));
+                return (null, null, Problems.UnitOffline(options.Value.OfflineRetryAfterSeconds));
             case ReadReplies.Failed { Reason: ReadFailure.UnitBrokeProtocol }:
-                return (null, Problems.BadUnitReply($"The unit answered '{operation}' with a frame that breaks the protocol; the gateway closed its connection."));
+                return (null, null, Problems.BadUnitReply($"The unit answered '{operation}' with a frame that breaks the protocol; the gateway closed its connection."));
             case ReadReplies.Failed:
-                return (null, Problems.UnitBusy());
-            case ReadReplies.Replied { Status: ReplyStatus.Ok, PayloadJson: { } json }:
-                try
-                {
-                    var value = JsonSerializer.Deserialize(json, contract);
-                    // Never hand one patient another patient's data, whatever the unit sent.
-                    if (value is not null && patientOf(value) == patientId) return (value, null);
+                return (null, null, Problems.UnitBusy());
+            case ReadReplies.Replied { Status: ReplyStatus.Ok, PayloadUtf8: { } utf8 }:
+                var value = ReplyPayloads.Read(utf8, contract, out var exact, out var error);
+                // Never hand one patient another patient's data, whatever the unit sent. Bytes that hold more than the
+                // contract (a newer minor revision's fields) are not passed on: the caller gets the checked value.
+                if (value is not null && NamesOnly(value, patientId, patientOf)) return (value, exact ? utf8 : null, null);
+                if (value is not null)
                     logger.LogWarning("unit {UnitId} answered {Operation} for {PatientId} with another patient's data", unitId, operation, patientId);
-                }
-                catch (JsonException e)
-                {
-                    logger.LogWarning("unit {UnitId} answered {Operation} with a payload that breaks the contract: {Error}", unitId, operation, e.Message);
-                }
-                return (null, Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract."));
+                else
+                    logger.LogWarning("unit {UnitId} answered {Operation} with a payload that breaks the contract: {Error}", unitId, operation, error);
+                return (null, null, Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract."));
             case ReadReplies.Replied { Status: ReplyStatus.NotFound }:
-                return (null, Problems.PatientNotFound(patientId));
+                return (null, null, Problems.PatientNotFound(patientId));
             case ReadReplies.Replied { Status: ReplyStatus.Ok }:
                 logger.LogWarning("unit {UnitId} answered {Operation} ok without a payload", unitId, operation);
-                return (null, Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract."));
+                return (null, null, Problems.BadUnitReply($"The unit's answer to '{operation}' does not match the contract."));
             case ReadReplies.Replied replied:
                 // The unit's own explanation stays in the log: it is written for the unit's operators, not for callers.
                 logger.LogWarning("unit {UnitId} answered {Operation} with {Status}: {Error}", unitId, operation, replied.Status, replied.Error);
-                return (null, replied.Status switch
+                return (null, null, replied.Status switch
                 {
                     ReplyStatus.Unsupported => Problems.UnitReadUnsupported(operation),
                     ReplyStatus.Invalid => Problems.UnitRefusedRead(operation),
                     _ => Problems.UnitReadFailed(operation),
                 });
             default:
-                return (null, Problems.BadUnitReply("Unexpected answer."));
+                return (null, null, Problems.BadUnitReply("Unexpected answer."));
         }
     }
+
+    /// <summary>
+    /// True when every patient the payload names is <paramref name="patientId"/>: the one it is about, and each listed item's
+    /// own (the caller sees the unit's bytes, so an appointment of someone else inside our patient's list would reach them).
+    /// </summary>
+    private static bool NamesOnly<T>(T value, string patientId, Func<T, string> patientOf) =>
+        patientOf(value) == patientId && value switch
+        {
+            AppointmentList list => list.Appointments.All(a => a.PatientId == patientId),
+            InvoiceList list => list.Invoices.All(i => i.PatientId == patientId),
+            _ => true,
+        };
 
     /// <summary>The unit's answer, or null when the deadline passed.</summary>
     private async Task<object?> AskUnitAsync(string unitId, string patientId, string operation, string correlationId, CancellationToken ct)

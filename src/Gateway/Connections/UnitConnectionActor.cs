@@ -80,7 +80,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        _settings.LocalSockets.Unregister(_socket);
+        _settings.LocalSockets.Detach(_socket);
         _socket.Close(); // the graph sends nothing more; aborting the socket ends its reading
         if (_settings.Socket.State is not (WebSocketState.Closed or WebSocketState.Aborted)) _settings.Socket.Abort();
         if (_session is not null) _settings.SessionRegion.Tell(new Detach(_settings.UnitId, Self));
@@ -93,7 +93,6 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
     {
         CommonSocketHandling();
         Receive<HandshakeTimedOut>(_ => BeginClose(CloseCodes.HandshakeTimeout, "no hello within the handshake timeout", ErrorCodes.HandshakeTimeout));
-        Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
     }
 
     private void Attaching()
@@ -102,14 +101,12 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<Attached>(OnAttached);
         Receive<AttachTimedOut>(_ => CloseSessionUnavailable());
         Receive<RetryAttach>(_ => SendAttach());
-        Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
         Receive<Superseded>(_ => CloseSuperseded());
     }
 
     private void Active()
     {
         CommonSocketHandling();
-        Receive<UnitConnectionCommands.SendRead>(OnSendRead);
         Receive<Deliveries>(OnDeliveries);
         Receive<ChangesAcknowledged>(OnChangesAcknowledged);
         Receive<Superseded>(_ => CloseSuperseded());
@@ -120,6 +117,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
             // and traffic goes on. Replies need no session; changes and acks wait or are resent.
             _log.Info("unit {0}: session {1} terminated; re-attaching", _settings.UnitId, t.ActorRef.Path);
             _session = null;
+            // No session holds this connection now: no read is served until the next one confirms it.
+            _settings.LocalSockets.Detach(_socket);
             RequestAttach();
         });
         Receive<Attached>(OnAttached);
@@ -139,12 +138,14 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         Receive<UnitSocketInbound.Completed>(_ => { _inboundDone = true; if (_settings.Socket.State is WebSocketState.Closed) Context.Stop(Self); });
         Receive<UnitSocketInbound.Failed>(_ => Context.Stop(Self));
         Receive<CloseTimedOut>(_ => Context.Stop(Self));
-        Receive<UnitConnectionCommands.SendRead>(r => Sender.Tell(new ReadReplies.Failed(r.Read.RequestId, ReadFailure.UnitOffline)));
+        Receive<UnitConnectionCommands.SendRead>(OnSendRead);
         ReceiveAny(_ => { });
     }
 
     private void CommonSocketHandling()
     {
+        // In every state: the socket's read gate answers (offline unless the session confirmed this connection, ADR 23).
+        Receive<UnitConnectionCommands.SendRead>(OnSendRead);
         Receive<UnitSocketInbound.Started>(_ => Sender.Tell(UnitSocketInbound.Ack.Instance));
         Receive<UnitSocketInbound.Batch>(OnInbound);
         Receive<UnitSocketInbound.Completed>(_ =>
@@ -248,7 +249,7 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         _session = Sender;
         _epoch = attached.Epoch;
         Context.Watch(_session);
-        _settings.LocalSockets.Register(_socket);
+        _settings.LocalSockets.Attach(_socket, attached.Epoch);
         if (firstAttach)
         {
             Send(new Welcome(attached.Epoch, attached.LastEventSeq,
@@ -345,8 +346,12 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
 
     // --- closing ------------------------------------------------------------------------------
 
-    private void CloseSuperseded() =>
+    private void CloseSuperseded()
+    {
+        // The session holds a newer connection: not one more read here (BeginClose would get to it too, but say it first).
+        _settings.LocalSockets.Detach(_socket);
         BeginClose(CloseCodes.Superseded, "superseded by a newer connection for this unit", ErrorCodes.Superseded);
+    }
 
     private void CloseSessionUnavailable() =>
         BeginClose(CloseCodes.SessionUnavailable, "session could not be attached in time; retry", ErrorCodes.SessionUnavailable);
@@ -380,8 +385,8 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         else
             _log.Info("unit {0}: closing with {1} ({2})", _settings.UnitId, code, _closeReason);
         if (errorCode is not null) _socket.TrySend(new ErrorFrame(errorCode, errorMessage ?? reason, RetryAfterMs: retryAfterMs));
-        // Off the fast path first, then no more frames but those queued (the close frame follows them) and every waiting read hears "offline".
-        _settings.LocalSockets.Unregister(_socket);
+        // Off the fast path and the gate shut first, then no more frames but those queued (the close frame follows them) and every waiting read hears "offline".
+        _settings.LocalSockets.Detach(_socket);
         _socket.Close();
         if (_session is not null)
         {

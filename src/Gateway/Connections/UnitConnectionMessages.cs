@@ -20,11 +20,20 @@ public static class UnitConnectionCommands
 /// <summary>How a routed read ends, sent to whoever asked (the HTTP handler).</summary>
 public static class ReadReplies
 {
-    /// <summary>The unit answered. <paramref name="PayloadJson"/> is the raw JSON of its payload.</summary>
-    public sealed record Replied(string RequestId, ReplyStatus Status, string? PayloadJson, string? Error);
+    /// <summary>
+    /// The unit answered. <paramref name="PayloadUtf8"/> is its payload exactly as the frame carried it (UTF-8 JSON, not yet
+    /// checked against the contract): the bytes an <c>/api/v1</c> read writes to its caller once they are (ADR 23).
+    /// </summary>
+    public sealed record Replied(string RequestId, ReplyStatus Status, byte[]? PayloadUtf8, string? Error);
 
     /// <summary>The read never reached the unit, the unit went away before answering, or it answered with a broken frame.</summary>
     public sealed record Failed(string RequestId, ReadFailure Reason);
+
+    /// <summary>
+    /// The one "offline" answer (ADR 23), given where the truth says no connection takes the read: the session holds none,
+    /// or the socket's read gate is shut (not attached yet, superseded, re-attaching, closing). 503 with Retry-After.
+    /// </summary>
+    public static Failed Offline(string requestId) => new(requestId, ReadFailure.UnitOffline);
 }
 
 public enum ReadFailure
@@ -43,7 +52,8 @@ public enum ReadFailure
 /// <summary>One inbound message as the socket graph decoded it.</summary>
 public abstract record InboundMessage
 {
-    public sealed record Received(Frame Frame) : InboundMessage;
+    /// <summary>A decoded frame. For a <see cref="Reply"/>, <paramref name="ReplyPayloadUtf8"/> is its payload's raw UTF-8 (the frame's own <c>Payload</c> stays unparsed, ADR 23).</summary>
+    public sealed record Received(Frame Frame, byte[]? ReplyPayloadUtf8 = null) : InboundMessage;
     public sealed record Rejected(ProtocolError Error) : InboundMessage;
 }
 

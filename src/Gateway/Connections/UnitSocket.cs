@@ -84,30 +84,55 @@ public sealed class UnitSocket
 
     private ReadReplies.Failed? StartRead(UnitSessionCommands.RouteRead read, PendingRead pending)
     {
-        // Reads may not take the room kept for deliveries and control frames.
-        if (_outbound.Reader.Count >= _readCapacity) return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
-        if (!_pendingReads.TryAdd(read.RequestId, pending)) return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
-        var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId, read.TraceParent);
-        if (_outbound.Writer.TryWrite(frame)) return null;
-        _pendingReads.TryRemove(read.RequestId, out _);
-        // Full, or completed because the connection is closing.
-        return new ReadReplies.Failed(read.RequestId, _closed ? ReadFailure.UnitOffline : ReadFailure.UnitBusy);
+        // Under the gate's lock: once LocalUnitSockets shut this socket (a newer epoch attached, the session lost, closing),
+        // no request frame is queued on it any more; a read that got here through a stale lookup hears "offline".
+        lock (_gate)
+        {
+            if (_attachedEpoch <= 0) return ReadReplies.Offline(read.RequestId);
+            // Reads may not take the room kept for deliveries and control frames.
+            if (_outbound.Reader.Count >= _readCapacity) return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
+            if (!_pendingReads.TryAdd(read.RequestId, pending)) return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
+            var frame = new Request(read.RequestId, read.Operation, read.PatientId, read.Deadline, null, read.CorrelationId, read.TraceParent);
+            if (_outbound.Writer.TryWrite(frame)) return null;
+            _pendingReads.TryRemove(read.RequestId, out _);
+            return new ReadReplies.Failed(read.RequestId, ReadFailure.UnitBusy);
+        }
     }
 
-    private volatile bool _closed;
+    private readonly Lock _gate = new();
+    // The read gate (ADR 23): > 0 while the unit's session holds this connection as current at that epoch; 0 before the
+    // first attach and while re-attaching; -1 once closing (for good). Only LocalUnitSockets opens and shuts it.
+    private long _attachedEpoch;
+
+    /// <summary>The epoch the session confirmed this socket at while it takes reads; 0 or less while it takes none.</summary>
+    public long AttachedEpoch => Volatile.Read(ref _attachedEpoch);
+
+    /// <summary>The session confirmed this connection at <paramref name="epoch"/>: reads may come (<see cref="LocalUnitSockets.Attach"/>).</summary>
+    internal void OpenForReads(long epoch)
+    {
+        lock (_gate)
+            if (_attachedEpoch >= 0) _attachedEpoch = epoch;
+    }
+
+    /// <summary>No more reads until the session confirms this connection again; reads already sent may still be answered.</summary>
+    internal void ShutForReads()
+    {
+        lock (_gate)
+            if (_attachedEpoch > 0) _attachedEpoch = 0;
+    }
 
     /// <summary>The connection is closing: nothing more is sent but what is queued, and every waiting read hears "offline".</summary>
     public void Close()
     {
-        _closed = true;
+        lock (_gate) _attachedEpoch = -1;
         _outbound.Writer.TryComplete();
-        FailPendingReads(ReadFailure.UnitOffline);
+        FailPendingReads(ReadReplies.Offline);
     }
 
-    private void FailPendingReads(ReadFailure reason)
+    private void FailPendingReads(Func<string, ReadReplies.Failed> answer)
     {
         foreach (var id in _pendingReads.Keys)
-            if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(new ReadReplies.Failed(id, reason));
+            if (_pendingReads.TryRemove(id, out var pending)) pending.Complete(answer(id));
     }
 
     /// <summary>Forgets reads routed through the session whose asker has given up (it answered 504 already).</summary>
@@ -118,10 +143,10 @@ public sealed class UnitSocket
     }
 
     /// <summary>False when nobody waits for this reply: the actor judges it (late, or not allowed yet).</summary>
-    private bool TryCompleteRead(Reply reply)
+    private bool TryCompleteRead(Reply reply, byte[]? payloadUtf8)
     {
         if (!_pendingReads.TryRemove(reply.Id, out var pending)) return false;
-        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, reply.Payload?.GetRawText(), reply.Error));
+        pending.Complete(new ReadReplies.Replied(reply.Id, reply.Status, payloadUtf8, reply.Error));
         return true;
     }
 
@@ -177,10 +202,10 @@ public sealed class UnitSocket
     /// </summary>
     internal bool TrySettle(InboundMessage message)
     {
-        if (message is InboundMessage.Received { Frame: Reply reply }) return TryCompleteRead(reply);
+        if (message is InboundMessage.Received { Frame: Reply reply } received) return TryCompleteRead(reply, received.ReplyPayloadUtf8);
         // An undecodable frame may be the reply a caller waits for; which one cannot be told. Every waiting
         // read is answered as a broken contract (502) rather than left to hear "offline" when the socket closes.
-        if (message is InboundMessage.Rejected) FailPendingReads(ReadFailure.UnitBrokeProtocol);
+        if (message is InboundMessage.Rejected) FailPendingReads(id => new ReadReplies.Failed(id, ReadFailure.UnitBrokeProtocol));
         return false;
     }
 
@@ -235,9 +260,10 @@ public sealed class UnitSocket
                     return new InboundMessage.Rejected(new ProtocolError(ProtocolErrorCode.MalformedJson,
                         "binary messages are not part of the protocol; send UTF-8 JSON text"));
 
-                var decoded = FrameCodec.Decode(buffer.AsSpan(0, count), _maxFrameBytes);
+                // A reply's payload is not parsed here: its bytes are copied once, checked and passed on by the read (ADR 23).
+                var decoded = FrameCodec.DecodeWithRawReplyPayload(buffer.AsSpan(0, count), _maxFrameBytes, out var replyPayload);
                 return decoded.Frame is not null
-                    ? new InboundMessage.Received(decoded.Frame)
+                    ? new InboundMessage.Received(decoded.Frame, replyPayload.IsEmpty ? null : replyPayload.ToArray())
                     : new InboundMessage.Rejected(decoded.Error!);
             }
         }

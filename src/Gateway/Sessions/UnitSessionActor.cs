@@ -255,7 +255,8 @@ public sealed class UnitSessionActor : ReceivePersistentActor
     {
         // Past its deadline nobody waits for the answer (the asker already said 504): don't load the unit.
         if (read.Deadline <= DateTimeOffset.UtcNow) return;
-        if (_connection is null) Sender.Tell(new ReadReplies.Failed(read.RequestId, ReadFailure.UnitOffline));
+        // The truth of where the unit is (ADR 23): no connection, offline; else its socket's read gate decides.
+        if (_connection is null) Sender.Tell(ReadReplies.Offline(read.RequestId));
         else _connection.Forward(new UnitConnectionCommands.SendRead(read));
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using HealthGateway.Protocol.Frames;
@@ -34,8 +35,21 @@ public static class FrameCodec
 
     public static byte[] Encode(Frame frame) => JsonSerializer.SerializeToUtf8Bytes(frame, Context.Frame);
 
-    public static DecodeResult Decode(ReadOnlySpan<byte> utf8, int maxFrameBytes = ProtocolConstants.DefaultMaxFrameBytes)
+    public static DecodeResult Decode(ReadOnlySpan<byte> utf8, int maxFrameBytes = ProtocolConstants.DefaultMaxFrameBytes) =>
+        Decode(utf8, maxFrameBytes, rawReplyPayload: false, out _);
+
+    /// <summary>
+    /// Decodes like <see cref="Decode(ReadOnlySpan{byte}, int)"/>, except that a <c>reply</c>'s payload is not built into a
+    /// <see cref="JsonElement"/> (<see cref="Reply.Payload"/> stays null): <paramref name="replyPayload"/> is its raw UTF-8,
+    /// a slice of <paramref name="utf8"/>, empty when there is none. The gateway checks those bytes against the contract
+    /// and passes them on (ADR 23); parsing them into a document first would only be thrown away.
+    /// </summary>
+    public static DecodeResult DecodeWithRawReplyPayload(ReadOnlySpan<byte> utf8, int maxFrameBytes, out ReadOnlySpan<byte> replyPayload) =>
+        Decode(utf8, maxFrameBytes, rawReplyPayload: true, out replyPayload);
+
+    private static DecodeResult Decode(ReadOnlySpan<byte> utf8, int maxFrameBytes, bool rawReplyPayload, out ReadOnlySpan<byte> replyPayload)
     {
+        replyPayload = default;
         if (utf8.Length > maxFrameBytes)
             return Fail(ProtocolErrorCode.TooLarge, $"frame of {utf8.Length} bytes exceeds the cap of {maxFrameBytes} bytes");
 
@@ -43,11 +57,13 @@ public static class FrameCodec
         if (!Utf8.IsValid(utf8)) return Fail(ProtocolErrorCode.MalformedJson, "not valid UTF-8");
 
         string? type;
+        Range payload;
         try
         {
             var scan = ScanForType(utf8);
             if (scan.Error is not null) return new DecodeResult(null, scan.Error);
             type = scan.Type;
+            payload = scan.Payload;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -58,6 +74,7 @@ public static class FrameCodec
         if (type is null) return Fail(ProtocolErrorCode.MissingType, "the frame has no string 'type' property");
         if (!ByType.TryGetValue(type, out var typeInfo))
             return Fail(ProtocolErrorCode.UnknownType, $"unknown frame type '{Truncate(type)}'");
+        if (rawReplyPayload && typeInfo == Context.Reply) typeInfo = ReplyWithoutPayload;
 
         Frame? frame;
         try
@@ -79,7 +96,9 @@ public static class FrameCodec
 
         if (frame is null) return Fail(ProtocolErrorCode.MalformedJson, "the frame is JSON null");
         var invalid = CheckElements(frame) ?? frame.Validate();
-        return invalid is null ? new DecodeResult(frame, null) : Fail(ProtocolErrorCode.InvalidField, $"{type}: {invalid}");
+        if (invalid is not null) return Fail(ProtocolErrorCode.InvalidField, $"{type}: {invalid}");
+        if (typeInfo == ReplyWithoutPayload) replyPayload = utf8[payload];
+        return new DecodeResult(frame, null);
     }
 
     /// <summary>Serializes a contract (reply payload, write payload) to a JSON element for a frame.</summary>
@@ -103,18 +122,23 @@ public static class FrameCodec
         }
     }
 
-    private static (string? Type, ProtocolError? Error) ScanForType(ReadOnlySpan<byte> utf8)
+    /// <summary>The frame's type, and where its top-level <c>payload</c> value lies (an empty range when absent or null).</summary>
+    private static (string? Type, ProtocolError? Error, Range Payload) ScanForType(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 32 });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            return (null, new ProtocolError(ProtocolErrorCode.MalformedJson, "a frame must be a JSON object"));
+            return (null, new ProtocolError(ProtocolErrorCode.MalformedJson, "a frame must be a JSON object"), default);
 
         string? type = null;
+        Range payload = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var isType = reader.ValueTextEquals("type"u8);
+            // Matched as the serializer matches Reply.Payload (exact name; a duplicate makes the serializer throw anyway).
+            var isPayload = reader.ValueTextEquals("payload"u8);
             CheckEscapes(ref reader);
             reader.Read();
+            var start = (int)reader.TokenStartIndex;
             if (isType && reader.TokenType == JsonTokenType.String && type is null) type = reader.GetString();
             else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
@@ -122,12 +146,44 @@ public static class FrameCodec
                 while (reader.Read() && reader.CurrentDepth > depth) CheckEscapes(ref reader);
             }
             else CheckEscapes(ref reader);
+            if (isPayload) payload = reader.TokenType == JsonTokenType.Null ? default : start..(int)reader.BytesConsumed;
         }
 
         // Anything after the closing brace (a second object, garbage) makes the reader throw here.
         if (reader.Read())
-            return (null, new ProtocolError(ProtocolErrorCode.MalformedJson, "trailing content after the frame object"));
-        return (type, null);
+            return (null, new ProtocolError(ProtocolErrorCode.MalformedJson, "trailing content after the frame object"), default);
+        return (type, null, payload);
+    }
+
+    /// <summary><see cref="Reply"/> with its payload skipped, not parsed (<see cref="DecodeWithRawReplyPayload"/>).</summary>
+    private static readonly JsonTypeInfo ReplyWithoutPayload = CreateReplyWithoutPayload();
+
+    private static JsonTypeInfo CreateReplyWithoutPayload()
+    {
+        var options = new JsonSerializerOptions(Context.Options)
+        {
+            TypeInfoResolver = Context.WithAddedModifier(info =>
+            {
+                if (info.Type != typeof(Reply)) return;
+                foreach (var property in info.Properties)
+                    if (property.PropertyType == typeof(JsonElement?)) property.CustomConverter = new SkippedPayload();
+            }),
+        };
+        options.MakeReadOnly();
+        return options.GetTypeInfo(typeof(Reply));
+    }
+
+    /// <summary>Reads past a value without building it.</summary>
+    private sealed class SkippedPayload : JsonConverter<JsonElement?>
+    {
+        public override JsonElement? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        public override void Write(Utf8JsonWriter writer, JsonElement? value, JsonSerializerOptions options) =>
+            throw new NotSupportedException("decoding only");
     }
 
     /// <summary>What the serializer lets through and <see cref="Frame.Validate"/> cannot see: null list items, undefined enum numbers.</summary>

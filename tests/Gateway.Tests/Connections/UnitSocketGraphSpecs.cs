@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Akka.Streams;
@@ -23,9 +21,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
 
     private readonly IMaterializer _materializer;
     private readonly TestProbe _actor;
-    private TcpListener _listener = null!;
-    private TcpClient _client = null!;
-    private Socket _server = null!;
+    private LoopbackWebSockets _loopback = null!;
     private WebSocket _gatewayEnd = null!;
     private WebSocket _unitEnd = null!;
 
@@ -38,30 +34,20 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Small kernel buffers, so that "stopped reading" shows after a few frames rather than megabytes.
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Server.ReceiveBufferSize = 16 * 1024;
-        _listener.Server.SendBufferSize = 16 * 1024;
-        _listener.Start();
-        _client = new TcpClient { ReceiveBufferSize = 16 * 1024, SendBufferSize = 16 * 1024 };
-        var accept = _listener.AcceptSocketAsync();
-        await _client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)_listener.LocalEndpoint).Port);
-        _server = await accept;
-        _gatewayEnd = WebSocket.CreateFromStream(new NetworkStream(_server, ownsSocket: true), isServer: true, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
-        _unitEnd = WebSocket.CreateFromStream(_client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
+        _loopback = await LoopbackWebSockets.OpenAsync(kernelBufferBytes: 16 * 1024);
+        (_gatewayEnd, _unitEnd) = (_loopback.GatewayEnd, _loopback.UnitEnd);
     }
 
     public Task DisposeAsync()
     {
-        _gatewayEnd.Abort();
-        _unitEnd.Abort();
-        _client.Dispose();
-        _listener.Stop();
+        _loopback.Dispose();
         return Task.CompletedTask;
     }
 
     private (UnitSocket Socket, Task Outbound) Start(GatewayOptions? options = null)
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, options ?? new GatewayOptions());
+        socket.OpenForReads(1); // as its session's Attached does (LocalUnitSockets.Attach)
         var outbound = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);
         _actor.ExpectMsg<UnitSocketInbound.Started>(Patience);
         _actor.Reply(UnitSocketInbound.Ack.Instance);
@@ -85,7 +71,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
 
         var replied = Assert.IsType<ReadReplies.Replied>(await answer.WaitAsync(Patience));
         Assert.Equal(ReplyStatus.Ok, replied.Status);
-        Assert.Contains("patient-1", replied.PayloadJson);
+        Assert.Contains("patient-1", System.Text.Encoding.UTF8.GetString(replied.PayloadUtf8!));
         // The frame after the reply is the first thing the actor sees: the reply never went to it.
         var batch = _actor.ExpectMsg<UnitSocketInbound.Batch>(Patience);
         Assert.Equal(9, Assert.IsType<Ping>(((InboundMessage.Received)batch.Messages[0]).Frame).Nonce);
@@ -227,6 +213,7 @@ public sealed class UnitSocketGraphSpecs : TestKit, IAsyncLifetime
     public async Task A_request_whose_deadline_passed_while_queued_is_not_sent()
     {
         var socket = new UnitSocket("unit-1", _gatewayEnd, new GatewayOptions());
+        socket.OpenForReads(1);
         _ = socket.ReadAsync(Read("stale", deadlineIn: TimeSpan.FromMilliseconds(-1)), Patience, CancellationToken.None);
         Assert.True(socket.TrySend(new Ping(7)));
         _ = UnitSocketGraph.Run(socket, _actor.Ref, _materializer);

@@ -135,7 +135,7 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
         var send = connection.ExpectMsg<UnitConnectionCommands.SendRead>();
         Assert.Equal(Operations.ListInvoices, send.Read.Operation);
         Assert.Equal("p-3", send.Read.PatientId);
-        connection.LastSender.Tell(new ReadReplies.Replied("r9", ReplyStatus.Ok, "{}", null));
+        connection.LastSender.Tell(new ReadReplies.Replied("r9", ReplyStatus.Ok, "{}"u8.ToArray(), null));
         Assert.Equal("r9", asker.ExpectMsg<ReadReplies.Replied>().RequestId);
     }
 
