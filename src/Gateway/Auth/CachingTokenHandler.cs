@@ -72,11 +72,15 @@ public sealed class CachingTokenHandler(int capacity, TimeProvider time) : JsonW
     /// <summary>SHA-256 of the token's UTF-8 bytes as a value: no string or array per request.</summary>
     private readonly record struct TokenHash(UInt128 First, UInt128 Second)
     {
+        private const int StackBytes = 2048;
+
         public static TokenHash Of(string token)
         {
-            var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+            // Exact count (a token is ASCII, so bytes = chars): the worst case (3 bytes a char) would push every
+            // ordinary token past the stack buffer.
+            var length = Encoding.UTF8.GetByteCount(token);
             byte[]? rented = null;
-            var utf8 = length <= 2048 ? stackalloc byte[2048] : (rented = ArrayPool<byte>.Shared.Rent(length));
+            var utf8 = length <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(token, utf8)], hash);
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);

@@ -94,6 +94,32 @@ public sealed class CachingTokenHandlerTests : IDisposable
         Assert.Equal("appointments.read invoices.read", Assert.Single(result.ClaimsIdentity.FindAll("scope")).Value);
     }
 
+    [Theory]
+    [InlineData(3_000)] // past the key's stack buffer: hashed from a pooled one
+    [InlineData(9_000)] // past the cacheable length: validated every time
+    public async Task A_long_token_validates_and_a_tampered_one_does_not(int padding)
+    {
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "iss",
+            Audience = "aud",
+            Claims = new Dictionary<string, object> { ["sub"] = "p-1", ["role"] = "patient", ["pad"] = new string('x', padding) },
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
+        });
+
+        var first = await _handler.ValidateTokenAsync(token, Parameters);
+        var second = await _handler.ValidateTokenAsync(token, Parameters);
+        Assert.True(first.IsValid);
+        Assert.True(second.IsValid);
+        Assert.Equal(padding < 8 * 1024, ReferenceEquals(first.ClaimsIdentity, second.ClaimsIdentity)); // cached only below the cap
+        Assert.IsType<VerifiedIdentity>(second.ClaimsIdentity);
+
+        var parts = token.Split('.');
+        var tampered = $"{parts[0]}.{parts[1][..^4]}AAAA.{parts[2]}";
+        Assert.False((await _handler.ValidateTokenAsync(tampered, Parameters)).IsValid);
+    }
+
     [Fact]
     public async Task A_tampered_token_is_not_mistaken_for_a_cached_one()
     {
