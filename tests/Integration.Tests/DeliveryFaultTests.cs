@@ -177,8 +177,8 @@ public sealed class DeliveryFaultTests(ITestOutputHelper output) : IAsyncLifetim
                 await begin.ExecuteNonQueryAsync();
             }
 
-            var during = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => BookAsync(patientId, token, i, key: $"during-{i}")));
-            statuses.AddRange(during.Select(r => r.StatusCode));
+            var answers = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => BookAsync(patientId, token, i, key: $"during-{i}")));
+            statuses.AddRange(answers.Select(r => r.StatusCode));
 
             await using var rollback = locker.CreateCommand();
             rollback.CommandText = "ROLLBACK;";
@@ -191,20 +191,28 @@ public sealed class DeliveryFaultTests(ITestOutputHelper output) : IAsyncLifetim
         // write was not confirmed in time, not that it was dropped: one still queued for the journal when the
         // lock went away is stored then, and its retry names that operation, already applied (201) or not (202).
         var recovery = Stopwatch.StartNew();
-        var accepted = new List<string> { OperationOf(before) };
+        var during = new List<string>();
         for (var i = 1; i <= 10; i++)
         {
             var slot = i;
             var response = await Eventually.GetAsync(() => BookAsync(patientId, token, slot, key: $"during-{slot}"),
                 r => r.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Created, TimeSpan.FromMinutes(1));
-            accepted.Add(OperationOf(response));
+            during.Add(OperationOf(response));
         }
         var db = UnitLedger.DatabasePath(UnitsDirectory, unitId);
         await Eventually.AssertAsync(() =>
         {
-            Assert.Equal(accepted.Count, UnitLedger.Applied(db).Count);
+            Assert.Equal(1 + during.Count, UnitLedger.Applied(db).Count);
             return Task.CompletedTask;
         }, TimeSpan.FromMinutes(2));
+
+        // The ten were sent at once, so the client gave them no order; a late-stored one took the place the
+        // session gave it when it reached the journal. The accepted order is therefore "before" first, then the
+        // gateway's sequence (which the report checks against the order the unit applied them in).
+        var gatewaySeq = UnitLedger.Applied(db).GroupBy(m => m.MessageId).ToDictionary(g => g.Key, g => g.First().Seq);
+        var accepted = new List<string> { OperationOf(before) };
+        accepted.AddRange(during.OrderBy(op => gatewaySeq.GetValueOrDefault(op, long.MaxValue)));
+        output.WriteLine($"the ten in the gateway's order: {string.Join(", ", accepted.Skip(1).Select(op => $"during-{during.IndexOf(op) + 1}"))}");
 
         var report = FaultReport.Measure("journal locked by another process during 10 writes",
             new Dictionary<string, IReadOnlyList<string>> { [db] = accepted }, recovery.Elapsed, Effects);
