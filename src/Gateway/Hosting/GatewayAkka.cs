@@ -66,6 +66,7 @@ public static class GatewayAkka
                 .WithRequestDrain(provider)
                 .WithPatientFeeds()
                 .WithUnitSessions()
+                .WithStoppedSessionRelay()
                 .WithUnitConnections(provider.GetRequiredService<UnitAttachAdmission>(), provider.GetRequiredService<LocalUnitSockets>())
                 .WithUnitSessionIndex()
                 .WithPatientStreams()
