@@ -321,6 +321,33 @@ public sealed class UnitSessionDeciderTests
         Assert.Single(Run(decider, UnitSessionTimers.SnapshotDue.Instance).OfType<SaveSnapshot>());
     }
 
+    // --- delivery stream resync ---------------------------------------------------------------
+
+    [Fact]
+    public void A_unit_ahead_of_the_gateway_holds_deliveries_until_a_resync_renumbers_them_above_its_seq()
+    {
+        var decider = NewDecider();
+        Run(decider, Write("op-1"));
+        Assert.Equal([new ResyncRefused(Unit, ResyncRefusal.NotConnected)], SentTo(_caller, Run(decider, new ResyncDeliveries(Unit, "admin"))));
+
+        // The unit says it applied seq 10; the gateway never assigned more than 1.
+        var connection = new FakeRef("c1");
+        var attach = Run(decider, new Attach(Unit, connection, "UnitNode/1", LastAppliedSeq: 10));
+        Assert.Equal(DeliveryStreamMismatch.UnitAhead, decider.DeliveryMismatch?.State);
+        Assert.Empty(attach.OfType<Deliver>());
+
+        var resync = Run(decider, new ResyncDeliveries(Unit, "admin"));
+        var persist = Single<Persist>(resync);
+        Assert.True(persist.Blocking); // new writes wait: none gets a seq from the old base
+        Assert.Equal("admin", Assert.IsType<DeliveryStreamRebased>(persist.Event).By);
+        var resynced = Assert.IsType<DeliveriesResynced>(Assert.Single(SentTo(_caller, resync)));
+        Assert.Equal((1, 1), (resynced.Resequenced, resynced.Held));
+        Assert.Equal([(11L, 10L)], Single<Deliver>(resync).Deliveries.Items.Select(d => (d.Seq, d.PrevSeq)));
+        Assert.Null(decider.DeliveryMismatch);
+
+        Assert.Equal([new ResyncRefused(Unit, ResyncRefusal.InStep)], SentTo(_caller, Run(decider, new ResyncDeliveries(Unit, "admin"))));
+    }
+
     /// <summary>An actor ref that is only a name (connections and callers are values to the decider).</summary>
     private sealed class FakeRef(string name) : MinimalActorRef
     {
