@@ -38,7 +38,7 @@ public static class GatewayApp
         builder.Services.AddGatewayStorage(builder.Configuration, GatewayTables.All);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
-        builder.Services.AddSingleton(sp => new Sessions.UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
+        builder.Services.AddSingleton<Sessions.IUnitChangeJudge>(sp => new UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
         builder.Services.AddSingleton<RoutedReads>();
         builder.Services.AddSingleton<LocalUnitSockets>();
         builder.Services.AddSingleton<WriteSubmitter>();

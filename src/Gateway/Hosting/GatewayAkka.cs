@@ -65,7 +65,7 @@ public static class GatewayAkka
                 .WithSnapshotStoreHealthCheck("snapshot-store", [HealthTags.Ready])
                 .WithRequestDrain(provider)
                 .WithPatientFeeds()
-                .WithUnitSessions()
+                .WithUnitSessions(registry => [UnitSessionIndexReporter.Factory, PatientFeedSessionObserver.ToRegion(registry)])
                 .WithStoppedSessionRelay()
                 .WithUnitConnections(provider.GetRequiredService<UnitAttachAdmission>(), provider.GetRequiredService<LocalUnitSockets>())
                 .WithUnitSessionIndex()

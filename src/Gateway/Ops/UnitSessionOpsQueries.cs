@@ -6,5 +6,8 @@ namespace HealthGateway.Gateway.Ops;
 public static class UnitSessionOpsQueries
 {
     /// <summary>Asks the session (waking it if asleep) for a fresh <see cref="UnitSessionReport"/>.</summary>
-    public sealed record GetReport(string UnitId) : IWithUnitId;
+    public sealed record GetReport(string UnitId) : IUnitSessionQuery
+    {
+        public object Answer(IUnitSessionView session) => UnitSessionIndexReporter.Build(session, awake: true);
+    }
 }

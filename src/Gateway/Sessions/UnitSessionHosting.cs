@@ -1,8 +1,6 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
-using HealthGateway.Gateway.Push;
-using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -19,21 +17,25 @@ public static class UnitSessionHosting
     /// <summary>
     /// The sharded <see cref="UnitSessionActor"/> region. DData state store and no remember-entities:
     /// sessions wake on the next message or reconnect, so sharding itself writes nothing to SQL.
+    /// <paramref name="observers"/>: what every session tells (ops, push; metrics and logs are added here), from the
+    /// registry as it stands when the region starts.
     /// </summary>
-    public static AkkaConfigurationBuilder WithUnitSessions(this AkkaConfigurationBuilder builder, int maxShards = 100) =>
+    public static AkkaConfigurationBuilder WithUnitSessions(this AkkaConfigurationBuilder builder,
+        Func<IActorRegistry, IEnumerable<IUnitSessionObserverFactory>> observers, int maxShards = 100) =>
         builder
             .WithCustomSerializer("unit-session", [typeof(IUnitSessionEvent)], system => new UnitSessionSerializer(system))
             .WithShardRegion<UnitSessionRegion>(
                 TypeName,
                 (system, registry, resolver) =>
                 {
-                    var intake = resolver.GetService<UnitChangeIntake>();
+                    var judge = resolver.GetService<IUnitChangeJudge>();
                     var options = resolver.GetService<IOptions<GatewayOptions>>().Value;
                     var settings = UnitSessionSettings.From(options);
                     var metrics = resolver.GetService<GatewayMetrics>();
-                    // A host that does not register the feed region: sessions publish nowhere.
-                    var feeds = registry.TryGet<PatientFeedRegion>(out var region) ? region : null;
-                    return unitId => UnitSessionActor.Props(unitId, intake, settings, metrics, feeds);
+                    IReadOnlyList<IUnitSessionObserverFactory> all = metrics is null
+                        ? [.. observers(registry)]
+                        : [.. observers(registry), new SessionMetricsObserver.Factory(metrics)];
+                    return unitId => UnitSessionActor.Props(unitId, judge, settings, all);
                 },
                 new UnitSessionMessageExtractor(maxShards),
                 new ShardOptions

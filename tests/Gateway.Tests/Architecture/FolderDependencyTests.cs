@@ -10,16 +10,13 @@ public sealed class FolderDependencyTests
     private const string HttpPlumbing = "Http";
 
     /// <summary>
-    /// Cycles only the unit-path rebuild (issue 13: Sessions and Connections become one Units wing whose session
-    /// tells Push, Ops and the directory through its events) can remove. The list may only shrink: an exception
+    /// Cycles only the unit-path rebuild (issue 13: Sessions and Connections become one Units wing) can remove. The
+    /// session already tells Push, Ops and metrics through its observers and judges changes through an interface (ADR 27). The list may only shrink: an exception
     /// that is no longer a cycle fails the test, so delete its line.
     /// </summary>
     private static readonly (string A, string B, string Why)[] KnownCycles =
     [
         ("Connections", "Sessions", "the session commands its connection; the connection attaches to the session"),
-        ("Ops", "Sessions", "the session reports to the ops index; ops queries sessions"),
-        ("Push", "Sessions", "the session publishes patient events; push hosting reads session settings"),
-        ("Routing", "Sessions", "the session applies unit changes to the directory; the directory judges session changes"),
     ];
 
     private static readonly Lazy<FolderDependencyScanner> Scanner = new(() => FolderDependencyScanner.FromDirectory(GatewaySourceDirectory()));

@@ -4,6 +4,7 @@ using Akka.TestKit.Xunit2;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Tests.Sessions;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
 using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
@@ -43,7 +44,7 @@ public sealed class UnitSessionIndexSpecs : TestKit, IDisposable
     }
 
     private IActorRef Session() =>
-        Sys.ActorOf(UnitSessionActor.Props(Unit, _directory, new UnitSessionSettings(TimeSpan.FromMinutes(5), MaxBacklog: 10, DeliveryWindow: 2, FinishedRetention: 100)));
+        Sys.ActorOf(SessionProps.For(Unit, _directory, new UnitSessionSettings(TimeSpan.FromMinutes(5), MaxBacklog: 10, DeliveryWindow: 2, FinishedRetention: 100)));
 
     private static UnitSessionReport NextReport(TestProbe index) =>
         index.FishForMessage<UnitSessionIndexCommands.Report>(_ => true, Long).Session;

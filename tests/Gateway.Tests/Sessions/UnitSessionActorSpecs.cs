@@ -35,7 +35,7 @@ public sealed class UnitSessionActorSpecs : TestKit, IDisposable
     }
 
     private IActorRef Session(string unitId = Unit) =>
-        Sys.ActorOf(UnitSessionActor.Props(unitId, _directory, Settings));
+        Sys.ActorOf(SessionProps.For(unitId, _directory, Settings));
 
     private static UnitChange Registered(long seq, string patientId, DateTimeOffset? at = null) =>
         new(seq, $"e-{seq}", UnitEventKinds.PatientRegistered, patientId, at ?? DateTimeOffset.UtcNow, """{"displayName":"Test P."}""");

@@ -71,7 +71,7 @@ public sealed class UnitSessionJournalRejectionSpecs : TestKit, IDisposable
     }
 
     private IActorRef Session() =>
-        Sys.ActorOf(UnitSessionActor.Props(Unit, _directory, new UnitSessionSettings(TimeSpan.FromMinutes(5), 10, 1, 100)));
+        Sys.ActorOf(SessionProps.For(Unit, _directory, new UnitSessionSettings(TimeSpan.FromMinutes(5), 10, 1, 100)));
 
     private static EnqueueWrite Write(string operationId, string payload = """{"n":1}""", string? key = null) =>
         new(Unit, operationId, Operations.PayInvoice, "p-1", payload, TimeSpan.FromHours(24), "patient:p-1", key, $"hash-{payload}", TimeSpan.Zero, null);

@@ -32,7 +32,7 @@ public sealed class UnitSessionNotificationSpecs : TestKit, IDisposable
         _directory = new PatientDirectory(new PatientDirectoryStore(_db.Database), Options.Create(new GatewayOptions()));
 
     private IActorRef Session(TestProbe feeds) =>
-        Sys.ActorOf(UnitSessionActor.Props(Unit, _directory, new UnitSessionSettings(TimeSpan.FromMinutes(5), 10, 4, 100), patientFeeds: feeds.Ref));
+        Sys.ActorOf(SessionProps.For(Unit, _directory, new UnitSessionSettings(TimeSpan.FromMinutes(5), 10, 4, 100), patientFeeds: feeds.Ref));
 
     private static string StatusOf(PatientFeedCommands.Publish publish) =>
         JsonDocument.Parse(publish.DataJson).RootElement.GetProperty("status").GetString()!;

@@ -37,7 +37,7 @@ public sealed class UnitSessionResyncSpecs : TestKit, IDisposable
     public UnitSessionResyncSpecs() : base(Config) =>
         _directory = new PatientDirectory(new PatientDirectoryStore(_db.Database), Options.Create(new GatewayOptions()));
 
-    private IActorRef Session() => Sys.ActorOf(UnitSessionActor.Props(Unit, _directory, Settings));
+    private IActorRef Session() => Sys.ActorOf(SessionProps.For(Unit, _directory, Settings));
 
     private void Enqueue(IActorRef session, string operationId)
     {

@@ -45,7 +45,7 @@ public sealed class UnitSessionWriteSpecs : TestKit, IDisposable
     // --- helpers ----------------------------------------------------------------------------
 
     private IActorRef Session(UnitSessionSettings? settings = null) =>
-        Sys.ActorOf(UnitSessionActor.Props(Unit, _directory, settings ?? Defaults));
+        Sys.ActorOf(SessionProps.For(Unit, _directory, settings ?? Defaults));
 
     private static EnqueueWrite Write(string operationId, string? key = null, string hash = "hash-a", TimeSpan? wait = null,
         string requestedBy = Caller, string operation = Operations.BookAppointment, TimeSpan? ttl = null) =>

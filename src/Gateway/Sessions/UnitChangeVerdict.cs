@@ -1,6 +1,4 @@
-using HealthGateway.Gateway.Sessions;
-
-namespace HealthGateway.Gateway.Routing;
+namespace HealthGateway.Gateway.Sessions;
 
 /// <summary>
 /// What the directory made of one unit change: accepted (it may be published), or refused with a code from
@@ -19,6 +17,3 @@ public sealed record UnitChangeVerdict(UnitChange Change, string? RefusalCode = 
     public static UnitChangeVerdict Refuse(UnitChange change, string code, string reason, string? heldBy = null) =>
         new(change, code, reason, heldBy);
 }
-
-/// <summary>The result of an admin transfer: where the patient was and where they are now routed.</summary>
-public sealed record PatientTransfer(string PatientId, string FromUnitId, string ToUnitId);

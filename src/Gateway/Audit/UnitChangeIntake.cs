@@ -1,14 +1,14 @@
-using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Sessions;
 using HealthGateway.Protocol;
 
-namespace HealthGateway.Gateway.Sessions;
+namespace HealthGateway.Gateway.Audit;
 
 /// <summary>
 /// Where a unit's changes enter the gateway: the directory judges them (a unit acts only on its own patients), and the
 /// audit trail records every refused claim and every release or takeover before the session acknowledges anything.
 /// </summary>
-public sealed class UnitChangeIntake(PatientDirectory directory, AuditLog? audit)
+public sealed class UnitChangeIntake(PatientDirectory directory, AuditLog? audit) : IUnitChangeJudge
 {
     public const string AuditResource = "unit-events";
     private const int MaxTargetLength = 500;
