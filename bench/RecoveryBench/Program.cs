@@ -43,7 +43,7 @@ await host.StartAsync();
 var system = host.Services.GetRequiredService<ActorSystem>();
 
 // Seed: every id gets its events (persisted concurrently, group-committed as at the gateway).
-var seeded = Enumerable.Range(0, actors).Select(i => system.ActorOf(Props.Create(typeof(Session), $"bench-{i}"))).ToList();
+var seeded = Enumerable.Range(0, events > 0 ? actors : 0).Select(i => system.ActorOf(Props.Create(typeof(Session), $"bench-{i}"))).ToList();
 await Task.WhenAll(seeded.Select(a => a.Ask<int>(new Session.Append(events), TimeSpan.FromMinutes(2))));
 await Task.WhenAll(seeded.Select(a => a.GracefulStop(TimeSpan.FromSeconds(30))));
 Console.WriteLine($"options={variant} actors={actors} events/actor={events} max-concurrent-recoveries={system.Settings.Config.GetInt("akka.persistence.max-concurrent-recoveries")}");
