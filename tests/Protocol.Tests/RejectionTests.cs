@@ -224,6 +224,11 @@ public class RejectionTests
     }
 
     [Fact]
+    public void Field_names_are_matched_exactly_so_a_differently_cased_one_leaves_the_field_missing() =>
+        // docs/protocol.md, section 2: "UnitId" is an unknown field (ignored), and unitId is then missing.
+        Rejected("""{"type":"hello","protocolVersion":1,"UnitId":"unit-a","software":"s","lastAppliedSeq":0}""", ProtocolErrorCode.MissingField);
+
+    [Fact]
     public void A_property_name_is_matched_case_insensitively_for_null_detection_too()
     {
         Rejected("""{"type":"hello","protocolVersion":1,"UnitId":null,"software":"s","lastAppliedSeq":0}""", ProtocolErrorCode.MissingField);

@@ -240,7 +240,10 @@ public static class FrameCodec
         }
     }
 
-    /// <summary>Property names are matched case-insensitively, as the serializer does (web defaults).</summary>
+    /// <summary>
+    /// Case-insensitive on purpose, although the serializer matches names exactly (ProtocolJsonContext): this only
+    /// tells which error a rejected frame gets, so a wrongly cased null is reported like a missing field either way.
+    /// </summary>
     private static bool TryProperty(JsonElement element, string name, out JsonElement value)
     {
         value = default;
