@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UNITS=${1:-1000}
-BIN=bin/Release/net10.0; PORT=${BENCH_PORT:-5495}; URL="http://127.0.0.1:$PORT"
+BIN=bin/Release/net10.0; PORT=${BENCH_PORT:-5496}; URL="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"; KEY="$WORK/dev-signing-key.pem"; OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)-storm-perf"; mkdir -p "$OUT"
 PIDS=(); cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }; trap cleanup EXIT
 jget() { sed -nE "s/.*\"$1\":\"?([-0-9.eE+]+)\"?.*/\1/p" "$2" | head -1; }
