@@ -2,7 +2,7 @@ using System.Diagnostics;
 using HdrHistogram;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;

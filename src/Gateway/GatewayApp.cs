@@ -2,7 +2,7 @@ using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Api.OpenApi;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
-using HealthGateway.Gateway.Connections;
+using HealthGateway.Gateway.Units.Connection;
 using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Gateway.Fhir;
 using HealthGateway.Gateway.Hosting;
@@ -38,7 +38,7 @@ public static class GatewayApp
         builder.Services.AddGatewayStorage(builder.Configuration, GatewayTables.All);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
-        builder.Services.AddSingleton<Sessions.IUnitChangeJudge>(sp => new UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
+        builder.Services.AddSingleton<Units.Session.IUnitChangeJudge>(sp => new UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
         builder.Services.AddSingleton<RoutedReads>();
         builder.Services.AddSingleton<LocalUnitSockets>();
         builder.Services.AddSingleton<WriteSubmitter>();

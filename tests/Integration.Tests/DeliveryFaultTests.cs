@@ -124,8 +124,8 @@ public sealed class DeliveryFaultTests(ITestOutputHelper output) : IAsyncLifetim
         // Only the delivery window (8) was pushed to the slow unit; the rest waits in the session.
         var delivered = new List<Deliver>();
         while (delivered.Count < 8) delivered.Add(Assert.IsType<Deliver>(await slow.ReceiveAsync()));
-        var status = await _gateway.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(
-            new Gateway.Sessions.UnitSessionCommands.GetStatus(unitId), TimeSpan.FromSeconds(10));
+        var status = await _gateway.Region.Ask<Gateway.Units.Session.UnitSessionReplies.SessionStatus>(
+            new Gateway.Units.Session.UnitSessionCommands.GetStatus(unitId), TimeSpan.FromSeconds(10));
         Assert.Equal(50, status.Backlog);
         await slow.DisposeAsync();
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Akka.Actor;
 using HealthGateway.Gateway.Hosting;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

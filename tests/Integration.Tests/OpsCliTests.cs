@@ -44,7 +44,7 @@ public sealed class OpsCliTests(TwoGatewayCluster cluster) : IClassFixture<TwoGa
     {
         // Wake a few sessions so shards exist (each placed on one of the nodes).
         foreach (var i in Enumerable.Range(0, 6))
-            await A.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(new Gateway.Sessions.UnitSessionCommands.GetStatus($"ops-shard-{i}"), TimeSpan.FromSeconds(10));
+            await A.Region.Ask<Gateway.Units.Session.UnitSessionReplies.SessionStatus>(new Gateway.Units.Session.UnitSessionCommands.GetStatus($"ops-shard-{i}"), TimeSpan.FromSeconds(10));
 
         var regions = await HgwAsync(A, "cluster", "sharding", "regions");
         Assert.Equal(0, regions.ExitCode);

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.UnitNode.Connection;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -159,8 +159,8 @@ public sealed class UnitSocketTests : IAsyncLifetime
 
         Assert.Equal(CloseCodes.UnitIdMismatch, await client.ReceiveCloseAsync());
 
-        var status = await _gateway.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(
-            new Gateway.Sessions.UnitSessionCommands.GetStatus("unit-b"), TimeSpan.FromSeconds(10));
+        var status = await _gateway.Region.Ask<Gateway.Units.Session.UnitSessionReplies.SessionStatus>(
+            new Gateway.Units.Session.UnitSessionCommands.GetStatus("unit-b"), TimeSpan.FromSeconds(10));
         Assert.False(status.Connected);
         Assert.Equal(0, status.Epoch);
     }

@@ -4,9 +4,9 @@ using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Api;
 

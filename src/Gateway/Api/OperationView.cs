@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Api;
 

@@ -7,11 +7,11 @@ using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Telemetry;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Api;
 

@@ -2,7 +2,7 @@ using System.Data.Common;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Frames;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Routing;
 

@@ -16,7 +16,7 @@ public sealed class FolderDependencyTests
     /// </summary>
     private static readonly (string A, string B, string Why)[] KnownCycles =
     [
-        ("Connections", "Sessions", "the session commands its connection; the connection attaches to the session"),
+        ("Units/Connection", "Units/Session", "the session commands its connection; the connection attaches to the session"),
     ];
 
     private static readonly Lazy<FolderDependencyScanner> Scanner = new(() => FolderDependencyScanner.FromDirectory(GatewaySourceDirectory()));
@@ -60,7 +60,7 @@ public sealed class FolderDependencyTests
         Assert.True(Scanner.Value.Files.Count > 100, $"only {Scanner.Value.Files.Count} files found");
         Assert.Contains("Auth", dependencies["Api"].Keys);
         Assert.Contains("Storage", dependencies["Audit"].Keys);
-        Assert.Contains("Sessions", dependencies["Connections"].Keys);
+        Assert.Contains("Units/Session", dependencies["Units/Connection"].Keys);
     }
 
     internal sealed record Cycle(string A, string B, string Description);

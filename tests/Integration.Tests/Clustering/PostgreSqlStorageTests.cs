@@ -2,7 +2,7 @@ using System.Net;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.Protocol;
