@@ -3,6 +3,7 @@ using Akka.Actor;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -2,7 +2,7 @@ using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
 using HealthGateway.Gateway.Units.Connection;
-using HealthGateway.Gateway.Units.Session;
+using HealthGateway.Gateway.Units.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using HealthGateway.Integration.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Api;

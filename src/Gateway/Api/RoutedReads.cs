@@ -7,6 +7,7 @@ using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol.Codec;
 using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;

@@ -9,9 +9,10 @@ using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Api;
 

@@ -1,4 +1,5 @@
 using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthGateway.Gateway.Http.OpenApi;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Ops;

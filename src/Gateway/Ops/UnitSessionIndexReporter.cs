@@ -1,4 +1,5 @@
 using Akka.Actor;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using static HealthGateway.Gateway.Units.Session.UnitSessionNotice;
 

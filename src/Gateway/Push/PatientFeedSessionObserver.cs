@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using static HealthGateway.Gateway.Units.Session.UnitSessionNotice;
 

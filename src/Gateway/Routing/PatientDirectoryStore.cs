@@ -1,5 +1,6 @@
 using System.Data.Common;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Frames;
 using HealthGateway.Gateway.Units.Session;

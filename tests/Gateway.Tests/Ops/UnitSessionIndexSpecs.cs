@@ -7,8 +7,8 @@ using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Tests.Units.Session;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Tests.Ops;
 

@@ -4,11 +4,12 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Frames;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Connection;
 
@@ -322,11 +323,11 @@ public sealed class UnitConnectionActor : ReceiveActor, IWithTimers
         }
     }
 
-    private static Session.OperationStatus ToStatus(OutcomeStatus status) => status switch
+    private static Messages.OperationStatus ToStatus(OutcomeStatus status) => status switch
     {
-        OutcomeStatus.Applied => Session.OperationStatus.Applied,
-        OutcomeStatus.Rejected => Session.OperationStatus.Rejected,
-        _ => Session.OperationStatus.Expired,
+        OutcomeStatus.Applied => Messages.OperationStatus.Applied,
+        OutcomeStatus.Rejected => Messages.OperationStatus.Rejected,
+        _ => Messages.OperationStatus.Expired,
     };
 
     private void OnChangesAcknowledged(ChangesAcknowledged ack)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Streams;
+using HealthGateway.Gateway.Units.Messages;
 
 namespace HealthGateway.Gateway.Units.Connection;
 

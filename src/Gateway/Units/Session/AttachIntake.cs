@@ -1,5 +1,5 @@
 using Akka.Actor;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
 
 namespace HealthGateway.Gateway.Units.Session;

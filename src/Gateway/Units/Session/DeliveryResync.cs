@@ -1,3 +1,5 @@
+using HealthGateway.Gateway.Units.Messages;
+
 namespace HealthGateway.Gateway.Units.Session;
 
 /// <summary>

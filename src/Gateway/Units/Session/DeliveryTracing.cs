@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using HealthGateway.Gateway.Telemetry;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using HealthGateway.Gateway.Units.Messages;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Session;
 

@@ -1,3 +1,5 @@
+using HealthGateway.Gateway.Units.Messages;
+
 namespace HealthGateway.Gateway.Units.Session;
 
 /// <summary>
@@ -18,9 +20,6 @@ public sealed record PendingWrite(
     string? CorrelationId,
     string? TraceParent = null);
 
-/// <summary>How the unit settled one write.</summary>
-public sealed record Settlement(long Seq, string OperationId, OperationStatus Status, string? ResultJson, string? Reason);
-
 /// <summary>A settled write, kept (bounded) so callers can still read its outcome.</summary>
 public sealed record FinishedWrite(
     long Seq,
@@ -36,15 +35,3 @@ public sealed record FinishedWrite(
     string? ResultJson,
     string? Reason,
     DateTimeOffset SettledAt);
-
-/// <summary>One write on its way to the unit (cluster-safe: the payload is raw JSON text).</summary>
-public sealed record DeliveryItem(
-    long Seq,
-    string MessageId,
-    string Operation,
-    string PatientId,
-    DateTimeOffset ExpiresAt,
-    string PayloadJson,
-    string? CorrelationId,
-    long PrevSeq,
-    string? TraceParent = null);

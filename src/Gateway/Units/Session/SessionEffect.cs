@@ -1,6 +1,7 @@
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 
 using Akka.Actor;
+using HealthGateway.Gateway.Units.Messages;
 
 namespace HealthGateway.Gateway.Units.Session;
 

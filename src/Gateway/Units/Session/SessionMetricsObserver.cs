@@ -1,5 +1,6 @@
 using Akka.Actor;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Units.Messages;
 using static HealthGateway.Gateway.Units.Session.UnitSessionNotice;
 
 namespace HealthGateway.Gateway.Units.Session;

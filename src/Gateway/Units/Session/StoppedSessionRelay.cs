@@ -2,8 +2,9 @@ using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using HealthGateway.Gateway.Units.Messages;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Session;
 

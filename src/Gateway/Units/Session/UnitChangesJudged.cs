@@ -1,4 +1,4 @@
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 
 namespace HealthGateway.Gateway.Units.Session;
 

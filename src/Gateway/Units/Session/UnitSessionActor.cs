@@ -3,9 +3,9 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using static HealthGateway.Gateway.Units.Session.SessionEffect;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Session;
 

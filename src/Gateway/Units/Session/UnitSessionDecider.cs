@@ -1,10 +1,10 @@
 using Akka.Actor;
-using HealthGateway.Gateway.Units.Connection;
+using HealthGateway.Gateway.Units.Messages;
 using static HealthGateway.Gateway.Units.Session.SessionEffect;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
 using static HealthGateway.Gateway.Units.Session.UnitSessionNotice;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Session;
 

@@ -1,3 +1,5 @@
+using HealthGateway.Gateway.Units.Messages;
+
 namespace HealthGateway.Gateway.Units.Session;
 
 /// <summary>What a <see cref="UnitSessionActor"/> writes to its journal. Serialized by <see cref="UnitSessionSerializer"/>.</summary>

@@ -2,6 +2,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Units.Messages;
 using Microsoft.Extensions.Options;
 
 namespace HealthGateway.Gateway.Units.Session;

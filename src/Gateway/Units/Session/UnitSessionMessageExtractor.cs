@@ -1,4 +1,5 @@
 using Akka.Cluster.Sharding;
+using HealthGateway.Gateway.Units.Messages;
 
 namespace HealthGateway.Gateway.Units.Session;
 

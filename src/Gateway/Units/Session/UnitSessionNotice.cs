@@ -1,6 +1,6 @@
 using Akka.Actor;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Session;
 

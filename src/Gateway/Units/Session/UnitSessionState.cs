@@ -1,3 +1,4 @@
+using HealthGateway.Gateway.Units.Messages;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
 
 namespace HealthGateway.Gateway.Units.Session;

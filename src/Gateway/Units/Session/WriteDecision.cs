@@ -1,3 +1,5 @@
+using HealthGateway.Gateway.Units.Messages;
+
 namespace HealthGateway.Gateway.Units.Session;
 
 /// <summary>What a session does with one <see cref="UnitSessionCommands.EnqueueWrite"/> (decided by <see cref="WriteIntake"/>).</summary>

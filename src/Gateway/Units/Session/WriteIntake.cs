@@ -1,4 +1,5 @@
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using HealthGateway.Gateway.Units.Messages;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 
 namespace HealthGateway.Gateway.Units.Session;
 

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Units.Session;
 

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Units.Connection;
-using HealthGateway.Gateway.Units.Session;
+using HealthGateway.Gateway.Units.Messages;
 
 namespace HealthGateway.Gateway.Tests.Units.Connection;
 

@@ -5,7 +5,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Units.Connection;
-using HealthGateway.Gateway.Units.Session;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 using HealthGateway.Protocol.Frames;

@@ -1,6 +1,6 @@
 using Akka.TestKit.Xunit2;
 using HealthGateway.Gateway.Units.Session;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 
 namespace HealthGateway.Gateway.Tests.Units.Session;
 

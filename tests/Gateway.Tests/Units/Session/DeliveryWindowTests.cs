@@ -1,3 +1,4 @@
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;

@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Tests.Units.Session;
 

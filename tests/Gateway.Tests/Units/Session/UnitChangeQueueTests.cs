@@ -1,5 +1,6 @@
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
 
 namespace HealthGateway.Gateway.Tests.Units.Session;

@@ -3,11 +3,12 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Routing;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
-using static HealthGateway.Gateway.Units.Session.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Tests.Units.Session;
 

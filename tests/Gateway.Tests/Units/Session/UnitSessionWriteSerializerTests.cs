@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;

@@ -1,6 +1,7 @@
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
-using static HealthGateway.Gateway.Units.Session.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
 using static HealthGateway.Gateway.Units.Session.UnitSessionEvents;
 
 namespace HealthGateway.Gateway.Tests.Units.Session;

@@ -1,8 +1,8 @@
 using Akka.Actor;
 
-namespace HealthGateway.Gateway.Units.Session;
+namespace HealthGateway.Gateway.Units.Messages;
 
-/// <summary>Messages a <see cref="UnitSessionActor"/> accepts, routed by unit id through sharding.</summary>
+/// <summary>Messages a <c>UnitSessionActor</c> accepts, routed by unit id through sharding.</summary>
 public static class UnitSessionCommands
 {
     /// <summary>A connection that completed the handshake asks to become the unit's current one.</summary>
@@ -68,7 +68,7 @@ public static class UnitSessionCommands
     }
 }
 
-/// <summary>What a <see cref="UnitSessionActor"/> sends back.</summary>
+/// <summary>What a <c>UnitSessionActor</c> sends back.</summary>
 public static class UnitSessionReplies
 {
     /// <summary>To the connection: it is now current under <paramref name="Epoch"/>.</summary>

@@ -1,6 +1,6 @@
 using HealthGateway.Protocol.Frames;
 
-namespace HealthGateway.Gateway.Units.Session;
+namespace HealthGateway.Gateway.Units.Messages;
 
 /// <summary>
 /// A change a unit reported (one <see cref="UnitEvent"/>), in a form that crosses cluster nodes:

@@ -1,4 +1,4 @@
-namespace HealthGateway.Gateway.Units.Session;
+namespace HealthGateway.Gateway.Units.Messages;
 
 /// <summary>
 /// A unit change the gateway acknowledged but refused (it changed nothing, reached no patient). Kept in the journal

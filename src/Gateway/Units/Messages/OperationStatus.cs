@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace HealthGateway.Gateway.Units.Session;
+namespace HealthGateway.Gateway.Units.Messages;
 
 /// <summary>queued -> delivered -> applied | rejected | expired. Only the last three are final.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OperationStatus>))]
