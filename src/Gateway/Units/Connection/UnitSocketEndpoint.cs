@@ -3,8 +3,8 @@ using Akka.Actor;
 using Akka.Hosting;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
-using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Gateway.Transport;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
 
