@@ -2,8 +2,8 @@ using System.Diagnostics;
 using HdrHistogram;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,7 @@
-using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Api.OpenApi;
+using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
-using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Dashboard;
 using HealthGateway.Gateway.Fhir;
 using HealthGateway.Gateway.Hosting;
@@ -14,6 +13,8 @@ using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Storage;
 using HealthGateway.Gateway.Telemetry;
 using HealthGateway.Gateway.Transport;
+using HealthGateway.Gateway.Units.Connection;
+using HealthGateway.Gateway.Units;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -38,7 +39,8 @@ public static class GatewayApp
         builder.Services.AddGatewayStorage(builder.Configuration, GatewayTables.All);
         builder.Services.AddSingleton<PatientDirectoryStore>();
         builder.Services.AddSingleton<PatientDirectory>();
-        builder.Services.AddSingleton<Sessions.IUnitChangeJudge>(sp => new UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
+        builder.Services.AddSingleton<Units.Session.IUnitChangeJudge>(sp => new UnitChangeIntake(sp.GetRequiredService<PatientDirectory>(), sp.GetService<Audit.AuditLog>()));
+        builder.Services.AddSingleton<UnitGateway>();
         builder.Services.AddSingleton<RoutedReads>();
         builder.Services.AddSingleton<LocalUnitSockets>();
         builder.Services.AddSingleton<WriteSubmitter>();

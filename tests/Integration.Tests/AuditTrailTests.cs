@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Integration.Tests.Infrastructure;
 
 namespace HealthGateway.Integration.Tests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using HealthGateway.Gateway.Units.Messages;
 using System.Net;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.Protocol.Codec;
@@ -124,8 +125,8 @@ public sealed class DeliveryFaultTests(ITestOutputHelper output) : IAsyncLifetim
         // Only the delivery window (8) was pushed to the slow unit; the rest waits in the session.
         var delivered = new List<Deliver>();
         while (delivered.Count < 8) delivered.Add(Assert.IsType<Deliver>(await slow.ReceiveAsync()));
-        var status = await _gateway.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(
-            new Gateway.Sessions.UnitSessionCommands.GetStatus(unitId), TimeSpan.FromSeconds(10));
+        var status = await _gateway.Region.Ask<Gateway.Units.Messages.UnitSessionReplies.SessionStatus>(
+            new Gateway.Units.Messages.UnitSessionCommands.GetStatus(unitId), TimeSpan.FromSeconds(10));
         Assert.Equal(50, status.Backlog);
         await slow.DisposeAsync();
 

@@ -1,8 +1,9 @@
 using System.Net;
 using Akka.Actor;
 using HealthGateway.Gateway.Hosting;
-using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,4 +1,4 @@
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Integration.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 

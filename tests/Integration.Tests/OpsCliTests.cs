@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using HealthGateway.Gateway.Units.Messages;
 using System.Text.Json;
 using HealthGateway.Integration.Tests.Infrastructure;
 
@@ -44,7 +45,7 @@ public sealed class OpsCliTests(TwoGatewayCluster cluster) : IClassFixture<TwoGa
     {
         // Wake a few sessions so shards exist (each placed on one of the nodes).
         foreach (var i in Enumerable.Range(0, 6))
-            await A.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(new Gateway.Sessions.UnitSessionCommands.GetStatus($"ops-shard-{i}"), TimeSpan.FromSeconds(10));
+            await A.Region.Ask<Gateway.Units.Messages.UnitSessionReplies.SessionStatus>(new Gateway.Units.Messages.UnitSessionCommands.GetStatus($"ops-shard-{i}"), TimeSpan.FromSeconds(10));
 
         var regions = await HgwAsync(A, "cluster", "sharding", "regions");
         Assert.Equal(0, regions.ExitCode);

@@ -4,7 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using HealthGateway.Gateway.Push;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.Protocol;
 using static HealthGateway.Integration.Tests.Infrastructure.PatientEventClient;

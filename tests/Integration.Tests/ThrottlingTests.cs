@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Integration.Tests.Infrastructure;
 
 namespace HealthGateway.Integration.Tests;
@@ -80,8 +81,8 @@ public sealed class ThrottlingTests : IAsyncLifetime
         Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
         var refused = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotNull(refused.Headers.RetryAfter);
-        var status = await _gateway.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(
-            new Gateway.Sessions.UnitSessionCommands.GetStatus(unitId), TimeSpan.FromSeconds(10));
+        var status = await _gateway.Region.Ask<Gateway.Units.Messages.UnitSessionReplies.SessionStatus>(
+            new Gateway.Units.Messages.UnitSessionCommands.GetStatus(unitId), TimeSpan.FromSeconds(10));
         Assert.Equal(3, status.LastWriteSeq);
     }
 }

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
-using HealthGateway.Gateway.Sessions;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.UnitNode.Connection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Akka.Actor;
+using HealthGateway.Gateway.Units.Messages;
 
 namespace HealthGateway.Integration.Tests;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Cluster;
-using HealthGateway.Gateway.Connections;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Connection;
+using HealthGateway.Gateway.Units.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using HealthGateway.Integration.Tests.Infrastructure;
 

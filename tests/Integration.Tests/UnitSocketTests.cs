@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using HealthGateway.Gateway.Auth;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Integration.Tests.Infrastructure;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
@@ -159,8 +160,8 @@ public sealed class UnitSocketTests : IAsyncLifetime
 
         Assert.Equal(CloseCodes.UnitIdMismatch, await client.ReceiveCloseAsync());
 
-        var status = await _gateway.Region.Ask<Gateway.Sessions.UnitSessionReplies.SessionStatus>(
-            new Gateway.Sessions.UnitSessionCommands.GetStatus("unit-b"), TimeSpan.FromSeconds(10));
+        var status = await _gateway.Region.Ask<Gateway.Units.Messages.UnitSessionReplies.SessionStatus>(
+            new Gateway.Units.Messages.UnitSessionCommands.GetStatus("unit-b"), TimeSpan.FromSeconds(10));
         Assert.False(status.Connected);
         Assert.Equal(0, status.Epoch);
     }

@@ -1,12 +1,13 @@
 using Akka.Actor;
-using Akka.Hosting;
 using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
+using HealthGateway.Gateway.Units;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Api;
 
@@ -16,7 +17,7 @@ namespace HealthGateway.Gateway.Api;
 /// those it requested at its granted units; anything else looks like no operation (404).
 /// </summary>
 public sealed class OperationLookup(
-    IRequiredActor<UnitSessionRegion> region,
+    UnitGateway units,
     PatientDirectory directory,
     PatientDirectoryStore directoryStore,
     PatientAccessPolicy policy,
@@ -37,7 +38,7 @@ public sealed class OperationLookup(
         object answer;
         try
         {
-            answer = await region.ActorRef.Ask<object>(new UnitSessionCommands.GetOperation(unitId, operationId), options.Value.ReadTimeout);
+            answer = await units.QueryOperationAsync(new UnitSessionCommands.GetOperation(unitId, operationId), options.Value.ReadTimeout);
         }
         catch (AskTimeoutException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Api;
 

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
-using Akka.Hosting;
-using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units;
 using HealthGateway.Protocol.Codec;
 using HealthGateway.Protocol.Contracts;
 using HealthGateway.Protocol.Frames;
@@ -23,8 +22,7 @@ namespace HealthGateway.Gateway.Api;
 /// </summary>
 public sealed class RoutedReads(
     PatientDirectory directory,
-    IRequiredActor<UnitSessionRegion> region,
-    LocalUnitSockets localSockets,
+    UnitGateway units,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     ILogger<RoutedReads> logger)
@@ -142,9 +140,7 @@ public sealed class RoutedReads(
         object? answer;
         try
         {
-            answer = localSockets.TryGet(unitId, out var socket)
-                ? await socket.ReadAsync(read, timeout, ct)
-                : await region.ActorRef.Ask<object>(read, timeout, ct);
+            answer = await units.ReadAsync(read, timeout, ct);
         }
         catch (AskTimeoutException)
         {

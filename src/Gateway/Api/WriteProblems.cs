@@ -1,5 +1,6 @@
 using HealthGateway.Gateway.Http;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Api;
 

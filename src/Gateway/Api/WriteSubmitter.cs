@@ -2,16 +2,17 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
-using Akka.Hosting;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.RateLimits;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Telemetry;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
+using HealthGateway.Gateway.Units;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Api;
 
@@ -23,7 +24,7 @@ namespace HealthGateway.Gateway.Api;
 /// </summary>
 public sealed class WriteSubmitter(
     PatientDirectory directory,
-    IRequiredActor<UnitSessionRegion> region,
+    UnitGateway units,
     IOptions<GatewayOptions> options,
     UnitWriteLimiter unitLimiter,
     ILogger<WriteSubmitter> logger)
@@ -76,7 +77,7 @@ public sealed class WriteSubmitter(
         object answer;
         try
         {
-            answer = await region.ActorRef.Ask<object>(command, settings.WriteAcceptTimeout + wait);
+            answer = await units.SubmitWriteAsync(command, settings.WriteAcceptTimeout + wait);
         }
         catch (AskTimeoutException)
         {

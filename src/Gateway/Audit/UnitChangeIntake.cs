@@ -1,5 +1,6 @@
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 
 namespace HealthGateway.Gateway.Audit;

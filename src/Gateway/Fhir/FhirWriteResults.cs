@@ -1,10 +1,11 @@
 using System.Text.Json;
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Http;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol.Codec;
 using Hl7.Fhir.Model;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Fhir;
 

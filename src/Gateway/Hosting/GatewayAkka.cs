@@ -4,11 +4,11 @@ using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
-using HealthGateway.Gateway.Connections;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Push;
-using HealthGateway.Gateway.Sessions;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Units.Connection;
+using HealthGateway.Gateway.Units.Session;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Protocol;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Ops;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthGateway.Gateway.Http.OpenApi;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Ops;
 

@@ -4,8 +4,9 @@ using HealthGateway.Gateway.Audit;
 using HealthGateway.Gateway.Auth;
 using HealthGateway.Gateway.Http;
 using HealthGateway.Gateway.RateLimits;
-using HealthGateway.Gateway.Sessions;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Ops;
 

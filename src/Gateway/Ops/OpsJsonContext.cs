@@ -13,7 +13,7 @@ namespace HealthGateway.Gateway.Ops;
 [JsonSerializable(typeof(IReadOnlyList<ShardRegionStatsView>))]
 [JsonSerializable(typeof(IReadOnlyList<UnitSummary>))]
 [JsonSerializable(typeof(UnitDetail))]
-[JsonSerializable(typeof(Sessions.DeliveriesResynced))]
+[JsonSerializable(typeof(Units.Session.DeliveriesResynced))]
 [JsonSerializable(typeof(OpsOperationView))]
 [JsonSerializable(typeof(OpsEvent))]
 [JsonSerializable(typeof(PatientTransferRequest))]

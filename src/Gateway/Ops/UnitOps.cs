@@ -3,7 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Ops;
 

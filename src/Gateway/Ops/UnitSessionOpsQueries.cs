@@ -1,4 +1,4 @@
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Ops;
 

@@ -1,7 +1,7 @@
 namespace HealthGateway.Gateway.Ops;
 
 /// <summary>
-/// What a <see cref="Sessions.UnitSessionActor"/> tells its node's <see cref="UnitSessionIndexActor"/> about itself
+/// What a <see cref="Units.Session.UnitSessionActor"/> tells its node's <see cref="UnitSessionIndexActor"/> about itself
 /// (on attach/detach/stop, and at most once a second while anything changes). Plain values: it crosses nodes.
 /// </summary>
 public sealed record UnitSessionReport(
@@ -19,8 +19,8 @@ public sealed record UnitSessionReport(
     string SessionNode,
     bool Awake,
     DateTimeOffset ReportedAt,
-    Sessions.DeliveryStreamMismatch? DeliveryMismatch = null,
-    Sessions.DeliveryStreamRebased? LastResync = null)
+    Units.Session.DeliveryStreamMismatch? DeliveryMismatch = null,
+    Units.Session.DeliveryStreamRebased? LastResync = null)
 {
     public UnitSummary ToSummary(DateTimeOffset now, DateTimeOffset? lastSeen) => new(
         UnitId, Connected, Connected ? ConnectionNode : null, Connected ? ConnectedSince : null, lastSeen ?? LastSeen,

@@ -22,8 +22,8 @@ public sealed record UnitSummary(
     long Delivered,
     long Applied,
     OperationCounts Operations,
-    Sessions.DeliveryStreamMismatch? DeliveryMismatch = null,
-    Sessions.DeliveryStreamRebased? LastResync = null)
+    Units.Session.DeliveryStreamMismatch? DeliveryMismatch = null,
+    Units.Session.DeliveryStreamRebased? LastResync = null)
 {
     /// <summary>A unit only known from the patient directory: its session is asleep and has not reported since this node started.</summary>
     public static UnitSummary Unreported(string unitId) =>
@@ -46,8 +46,8 @@ public sealed record UnitDetail(
     OperationCounts Operations,
     string? SessionNode,
     string ShardId,
-    Sessions.DeliveryStreamMismatch? DeliveryMismatch = null,
-    Sessions.DeliveryStreamRebased? LastResync = null)
+    Units.Session.DeliveryStreamMismatch? DeliveryMismatch = null,
+    Units.Session.DeliveryStreamRebased? LastResync = null)
 {
     public static UnitDetail From(UnitSummary s, string? sessionNode, string shardId) =>
         new(s.UnitId, s.Connected, s.Node, s.ConnectedSince, s.LastSeen, s.ProtocolVersion, s.SoftwareVersion, s.Backlog,

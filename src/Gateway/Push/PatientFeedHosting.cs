@@ -1,7 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using Microsoft.Extensions.Options;
 
 namespace HealthGateway.Gateway.Push;

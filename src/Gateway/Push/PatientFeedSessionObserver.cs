@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Akka.Hosting;
-using HealthGateway.Gateway.Sessions;
-using static HealthGateway.Gateway.Sessions.UnitSessionNotice;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
+using static HealthGateway.Gateway.Units.Session.UnitSessionNotice;
 
 namespace HealthGateway.Gateway.Push;
 

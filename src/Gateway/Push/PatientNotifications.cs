@@ -1,6 +1,6 @@
 using System.Text.Json;
 using HealthGateway.Gateway.Api;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
 using static HealthGateway.Gateway.Push.PatientFeedCommands;
 
 namespace HealthGateway.Gateway.Push;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthGateway.Gateway.Api;
 using HealthGateway.Gateway.Http.OpenApi;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
 
 namespace HealthGateway.Gateway.Push;
 

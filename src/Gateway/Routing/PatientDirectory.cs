@@ -1,4 +1,5 @@
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,9 @@
 using System.Data.Common;
 using HealthGateway.Gateway.Storage;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Frames;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 
 namespace HealthGateway.Gateway.Routing;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol;
 using HealthGateway.Protocol.Codec;
 using HealthGateway.Protocol.Contracts;

@@ -5,12 +5,15 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace HealthGateway.Gateway.Tests.Architecture;
 
 /// <summary>
-/// Which top-level folders of <c>src/Gateway</c> each file uses, read from the syntax (Roslyn), so comments and
+/// Which folders of <c>src/Gateway</c> each file uses, read from the syntax (Roslyn), so comments and
 /// string literals never count and every form of reference does: <c>using</c> (plain, <c>static</c>, alias,
 /// <c>global</c>, or relative inside a namespace block), fully qualified names (<c>HealthGateway.Gateway.X.T</c>,
 /// <c>global::</c> too) and names qualified from a parent namespace (<c>Ops.T</c>, <c>Gateway.Ops.T</c>), wherever
 /// they stand (types, <c>typeof</c>, <c>nameof</c>, attributes, interpolation holes).
-/// A file belongs to the folder its path starts with; files at the project root are the composition root.
+/// A file belongs to the folder its path starts with, or, inside a wing (<see cref="Wings"/>), to the wing's sub-folder
+/// (<c>Units/Session</c>); files directly in a wing belong to the wing; files at the project root are the composition root.
+/// A folder's namespace is its path with dots (<c>HealthGateway.Gateway.Units.Session</c>), and a name belongs to the
+/// folder whose namespace is its longest prefix.
 /// </summary>
 public sealed class FolderDependencyScanner
 {
@@ -19,10 +22,13 @@ public sealed class FolderDependencyScanner
     /// <summary>The folder of files directly under <c>src/Gateway</c>: the composition root (may use every folder).</summary>
     public const string CompositionRoot = "(root)";
 
+    /// <summary>Top-level folders whose sub-folders are folders of their own (issue 13: Units holds Session, Connection, Messages).</summary>
+    public static readonly IReadOnlySet<string> Wings = new HashSet<string>(StringComparer.Ordinal) { "Units" };
+
     private readonly IReadOnlySet<string> _folders;
     private readonly IReadOnlyDictionary<string, HashSet<string>> _namesByFolder;
 
-    /// <param name="folders">The top-level folders (namespaces <c>HealthGateway.Gateway.&lt;Folder&gt;</c>).</param>
+    /// <param name="folders">The folders (namespaces <c>HealthGateway.Gateway.&lt;Folder&gt;</c>, a wing's sub-folders <c>...&lt;Wing&gt;.&lt;Sub&gt;</c>).</param>
     /// <param name="files">Every file: its folder and its syntax tree.</param>
     private FolderDependencyScanner(IReadOnlySet<string> folders, IReadOnlyList<SourceFile> files)
     {
@@ -35,10 +41,11 @@ public sealed class FolderDependencyScanner
             var names = _namesByFolder[file.Folder];
             foreach (var type in file.Root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>()) names.Add(type.Identifier.ValueText);
             foreach (var type in file.Root.DescendantNodes().OfType<DelegateDeclarationSyntax>()) names.Add(type.Identifier.ValueText);
+            var depth = NamespaceSegments(file.Folder).Count;
             foreach (var ns in file.Root.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>())
             {
                 var segments = Segments(ns.Name);
-                if (segments.Count > 3) names.Add(segments[3]);
+                if (segments.Count > depth) names.Add(segments[depth]);
             }
         }
     }
@@ -66,17 +73,24 @@ public sealed class FolderDependencyScanner
 
     public static string FolderOf(string relativePath)
     {
-        var slash = relativePath.IndexOf('/');
-        return slash < 0 ? CompositionRoot : relativePath[..slash];
+        var parts = relativePath.Split('/');
+        if (parts.Length == 1) return CompositionRoot;
+        return parts.Length > 2 && Wings.Contains(parts[0]) ? $"{parts[0]}/{parts[1]}" : parts[0];
     }
+
+    /// <summary>The namespace of a folder, as segments: <c>Units/Session</c> is <c>HealthGateway.Gateway.Units.Session</c>.</summary>
+    public static IReadOnlyList<string> NamespaceSegments(string folder) =>
+        folder == CompositionRoot ? RootNamespace.Split('.') : [.. RootNamespace.Split('.'), .. folder.Split('/')];
 
     /// <summary>Files whose declared namespace is not their folder's (the folder of a file would then lie about it).</summary>
     public IEnumerable<string> MisplacedFiles() =>
         from file in Files
         from ns in file.Root.DescendantNodes().OfType<BaseNamespaceDeclarationSyntax>()
-        let name = string.Join('.', Segments(ns.Name))
-        let expected = file.Folder == CompositionRoot ? RootNamespace : $"{RootNamespace}.{file.Folder}"
-        where name != expected && !name.StartsWith(expected + ".", StringComparison.Ordinal)
+        let segments = Segments(ns.Name)
+        let name = string.Join('.', segments)
+        let expected = string.Join('.', NamespaceSegments(file.Folder))
+        where (name != expected && !name.StartsWith(expected + ".", StringComparison.Ordinal))
+              || (file.Folder != CompositionRoot && LongestFolderPrefix(segments, out _) != file.Folder)
         select $"{file.RelativePath} declares namespace {name}, expected {expected}";
 
     /// <summary>Source folder -> used folder -> the files of the source folder that use it.</summary>
@@ -104,36 +118,60 @@ public sealed class FolderDependencyScanner
         {
             var folder = node switch
             {
-                UsingDirectiveSyntax @using => FolderOfUsing(@using),
-                IdentifierNameSyntax identifier when IsLeftmostOfChain(identifier) => FolderOfChain(ChainFrom(identifier)),
-                AliasQualifiedNameSyntax { Alias.Identifier.ValueText: "global" } global => FolderOfChain(ChainFrom(global)),
+                UsingDirectiveSyntax { NamespaceOrType: { } target } @using => FolderOfChain(Segments(target), EnclosingNamespace(@using), isUsing: true),
+                IdentifierNameSyntax identifier when IsLeftmostOfChain(identifier) => FolderOfChain(ChainFrom(identifier), EnclosingNamespace(identifier), isUsing: false),
+                AliasQualifiedNameSyntax { Alias.Identifier.ValueText: "global" } global => FolderOfChain(ChainFrom(global), [], isUsing: false),
                 _ => null,
             };
             if (folder is not null) yield return folder;
         }
     }
 
-    private string? FolderOfUsing(UsingDirectiveSyntax directive)
-    {
-        if (directive.NamespaceOrType is not { } target) return null;
-        var segments = Segments(target);
-        if (FolderOfChain(segments) is { } folder) return folder;
-        // "namespace HealthGateway.Gateway.Api { using Ops; }" means HealthGateway.Gateway.Ops.
-        return directive.Parent is BaseNamespaceDeclarationSyntax && segments.Count > 0 && _folders.Contains(segments[0]) ? segments[0] : null;
-    }
-
     /// <summary>
-    /// The folder a dotted name refers to: <c>HealthGateway.Gateway.X...</c>, or, since every file's namespace lies
-    /// under <c>HealthGateway.Gateway</c>, <c>Gateway.X...</c> and <c>X.T</c> where T is a type or sub-namespace of X
-    /// (a local or member that happens to be called like a folder is not followed by one of its types).
+    /// The folder a dotted name refers to, looked up as C# does: in each enclosing namespace, innermost first, then from
+    /// the global namespace (<c>HealthGateway.Gateway.X...</c>). So inside <c>HealthGateway.Gateway.Api</c>,
+    /// <c>Gateway.X...</c> and <c>X.T</c> name folder X, and inside <c>HealthGateway.Gateway.Units.Connection</c>,
+    /// <c>Session.T</c> names <c>Units/Session</c>. A name relative to <c>HealthGateway.Gateway</c> or deeper counts only
+    /// when followed by one of the folder's types or sub-namespaces (a local or member called like a folder is not), or
+    /// when it is a <c>using</c> of the folder itself.
     /// </summary>
-    private string? FolderOfChain(IReadOnlyList<string> segments)
+    private string? FolderOfChain(IReadOnlyList<string> segments, IReadOnlyList<string> scope, bool isUsing)
     {
-        if (segments.Count >= 3 && segments[0] == "HealthGateway" && segments[1] == "Gateway" && _folders.Contains(segments[2])) return segments[2];
-        if (segments.Count >= 2 && segments[0] == "Gateway" && _folders.Contains(segments[1])) return segments[1];
-        if (segments.Count >= 2 && _folders.Contains(segments[0]) && _namesByFolder[segments[0]].Contains(segments[1])) return segments[0];
+        for (var depth = scope.Count; depth >= 0; depth--)
+        {
+            var candidate = scope.Take(depth).Concat(segments).ToList();
+            // The chain must name the folder, not merely stand inside it (a file's own types are no reference).
+            if (LongestFolderPrefix(candidate, out var length) is not { } folder || length <= depth) continue;
+            if (candidate.Count == length)
+            {
+                if (isUsing) return folder;
+                continue;
+            }
+            if (depth < 2 || _namesByFolder[folder].Contains(candidate[length])) return folder;
+        }
         return null;
     }
+
+    /// <summary>The folder whose namespace is the longest prefix of <paramref name="name"/>; <paramref name="length"/>: its segments.</summary>
+    private string? LongestFolderPrefix(IReadOnlyList<string> name, out int length)
+    {
+        string? best = null;
+        length = 0;
+        foreach (var folder in _folders)
+        {
+            var ns = NamespaceSegments(folder);
+            if (ns.Count <= name.Count && ns.Count > length && ns.SequenceEqual(name.Take(ns.Count)))
+            {
+                best = folder;
+                length = ns.Count;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>The namespace <paramref name="node"/> stands in (nested declarations joined), outermost segment first.</summary>
+    private static List<string> EnclosingNamespace(SyntaxNode node) =>
+        node.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().Reverse().SelectMany(ns => Segments(ns.Name)).ToList();
 
     /// <summary>True for the first name of <c>A.B.C</c> (as a type name or a member access); a lone name is no chain.</summary>
     private static bool IsLeftmostOfChain(IdentifierNameSyntax identifier) => identifier.Parent switch

@@ -65,6 +65,67 @@ public sealed class FolderDependencyScannerTests
         Assert.Single(scanner.MisplacedFiles());
     }
 
+    private const string SessionFile = """
+        namespace HealthGateway.Gateway.Units.Session;
+        public sealed class UnitSessionActor { }
+        """;
+
+    private const string MessagesFile = """
+        namespace HealthGateway.Gateway.Units.Messages;
+        public sealed record RouteRead(string UnitId);
+        """;
+
+    [Theory]
+    [InlineData("Units/Session/UnitSessionActor.cs", "Units/Session")]
+    [InlineData("Units/UnitGateway.cs", "Units")]
+    [InlineData("Api/OpenApi/Examples.cs", "Api")]
+    [InlineData("GatewayApp.cs", FolderDependencyScanner.CompositionRoot)]
+    public void A_wings_sub_folders_are_folders_of_their_own(string path, string folder) =>
+        Assert.Equal(folder, FolderDependencyScanner.FolderOf(path));
+
+    [Theory]
+    [InlineData("using HealthGateway.Gateway.Units.Messages;\nnamespace HealthGateway.Gateway.Units.Connection; class C { }", "Units/Messages")]
+    [InlineData("namespace HealthGateway.Gateway.Units.Connection; class C { Messages.RouteRead? r; }", "Units/Messages")]
+    [InlineData("namespace HealthGateway.Gateway.Units.Connection; class C { Session.UnitSessionActor? s; }", "Units/Session")]
+    [InlineData("namespace HealthGateway.Gateway.Units.Connection; class C { Units.Session.UnitSessionActor? s; }", "Units/Session")]
+    [InlineData("namespace HealthGateway.Gateway.Units.Connection; class C { global::HealthGateway.Gateway.Units.Messages.RouteRead? r; }", "Units/Messages")]
+    public void Finds_a_reference_into_a_wings_sub_folder(string connectionSource, string used)
+    {
+        var scanner = FolderDependencyScanner.FromSources([
+            ("Units/Session/UnitSessionActor.cs", SessionFile),
+            ("Units/Messages/RouteRead.cs", MessagesFile),
+            ("Units/Connection/C.cs", connectionSource),
+        ]);
+        var file = scanner.Files.Single(f => f.RelativePath == "Units/Connection/C.cs");
+        Assert.Equal("Units/Connection", file.Folder);
+        Assert.Contains(used, scanner.UsedFolders(file));
+        Assert.Empty(scanner.MisplacedFiles());
+    }
+
+    [Fact]
+    public void Sub_folders_of_a_wing_make_a_cycle_of_their_own()
+    {
+        var scanner = FolderDependencyScanner.FromSources([
+            ("Units/Session/UnitSessionActor.cs", "using HealthGateway.Gateway.Units.Connection;\nnamespace HealthGateway.Gateway.Units.Session; public sealed class UnitSessionActor { }"),
+            ("Units/Connection/UnitConnectionActor.cs", "namespace HealthGateway.Gateway.Units.Connection; public sealed class UnitConnectionActor { Session.UnitSessionActor? s; }"),
+            ("Units/Messages/RouteRead.cs", MessagesFile),
+        ]);
+
+        var cycle = Assert.Single(FolderDependencyTests.Cycles(scanner.Dependencies()));
+        Assert.Equal(("Units/Connection", "Units/Session"), (cycle.A, cycle.B));
+        Assert.DoesNotContain("Units/Messages", scanner.Dependencies().Keys);
+    }
+
+    [Fact]
+    public void Reports_a_file_directly_in_a_wing_that_declares_a_sub_folders_namespace()
+    {
+        var scanner = FolderDependencyScanner.FromSources([
+            ("Units/Session/UnitSessionActor.cs", SessionFile),
+            ("Units/Stray.cs", "namespace HealthGateway.Gateway.Units.Session; class Stray { }"),
+        ]);
+        Assert.Contains("Units/Stray.cs", Assert.Single(scanner.MisplacedFiles()));
+    }
+
     private static List<string> UsedFolders(string apiSource)
     {
         var scanner = FolderDependencyScanner.FromSources([("Ops/OpsEvent.cs", OpsFile), ("Ops/Views/UnitView.cs", OpsSubNamespaceFile), ("Api/C.cs", apiSource)]);

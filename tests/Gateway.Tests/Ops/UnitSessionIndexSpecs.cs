@@ -3,12 +3,12 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using HealthGateway.Gateway.Ops;
 using HealthGateway.Gateway.Routing;
-using HealthGateway.Gateway.Sessions;
-using HealthGateway.Gateway.Tests.Sessions;
+using HealthGateway.Gateway.Tests.Units.Session;
+using HealthGateway.Gateway.Units.Session;
 using HealthGateway.Protocol;
 using Microsoft.Extensions.Options;
-using static HealthGateway.Gateway.Sessions.UnitSessionCommands;
-using static HealthGateway.Gateway.Sessions.UnitSessionReplies;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionCommands;
+using static HealthGateway.Gateway.Units.Messages.UnitSessionReplies;
 
 namespace HealthGateway.Gateway.Tests.Ops;
 

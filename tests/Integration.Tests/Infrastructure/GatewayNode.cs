@@ -1,7 +1,7 @@
 using Akka.Hosting;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Auth;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Session;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 

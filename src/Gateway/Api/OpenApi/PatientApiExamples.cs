@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthGateway.Gateway.Http.OpenApi;
-using HealthGateway.Gateway.Sessions;
+using HealthGateway.Gateway.Units.Messages;
 using HealthGateway.Protocol.Contracts;
 using Contracts = HealthGateway.Protocol.Codec.ProtocolJsonContext;
 

@@ -1,9 +1,0 @@
-using Akka.Cluster.Sharding;
-
-namespace HealthGateway.Gateway.Sessions;
-
-/// <summary>Routes <see cref="IWithUnitId"/> messages to the session entity of that unit.</summary>
-public sealed class UnitSessionMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) => (message as IWithUnitId)?.UnitId;
-}
