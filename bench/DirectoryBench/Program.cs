@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HdrHistogram;
+using HealthGateway.Bench.Common;
 using HealthGateway.Gateway;
 using HealthGateway.Gateway.Routing;
 using HealthGateway.Gateway.Storage;
@@ -10,9 +11,10 @@ using Microsoft.Extensions.Options;
 // bench/DirectoryBench --patients 5000000 --dir <temp dir> [--lookups 200000]
 // Bulk load through the path unit registrations take (PatientDirectoryStore.ApplyAsync, batches of 500
 // events, one transaction each), then lookups: uncached (the SQLite query) and cached (PatientDirectory hit).
-var patients = Arg("patients", 5_000_000);
-var lookups = Arg("lookups", 200_000);
-var dir = ArgString("dir", Path.Combine(Path.GetTempPath(), "hgw-directory-bench"));
+var arguments = new BenchArgs(args);
+var patients = arguments.Int("patients", 5_000_000);
+var lookups = arguments.Int("lookups", 200_000);
+var dir = arguments.Get("dir", Path.Combine(Path.GetTempPath(), "hgw-directory-bench"));
 const int units = 500;
 Directory.CreateDirectory(dir);
 var database = new SqliteDatabase(Path.Combine(dir, "gateway.db"));
@@ -75,5 +77,3 @@ Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<strin
 return 0;
 
 static string Patient(int n) => $"pat-{n:D8}";
-int Arg(string name, int fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
-string ArgString(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;

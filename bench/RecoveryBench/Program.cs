@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence;
 using Akka.Persistence.Sql.Hosting;
+using HealthGateway.Bench.Common;
 using HealthGateway.Gateway.Hosting;
 using HealthGateway.Gateway.Storage;
 using LinqToDB;
@@ -16,15 +17,16 @@ using Microsoft.Extensions.Hosting;
 // restarts the actor system and recovers all of them at once, as a gateway restart does (max-concurrent-recoveries
 // from hocon/), several rounds in one process: round 1 includes the JIT, later rounds are steady state.
 // Prints process CPU per recovery for each round.
-var actors = Arg("actors", 2000);
-var events = Arg("events", 3);
-var rounds = Arg("rounds", 3);
-var variant = ArgString("options", "gateway");
-var concurrency = Arg("concurrency", 0);
-var dir = ArgString("dir", Path.Combine(Path.GetTempPath(), $"hgw-recovery-bench-{Environment.ProcessId}"));
+var options = new BenchArgs(args);
+var actors = options.Int("actors", 2000);
+var events = options.Int("events", 3);
+var rounds = options.Int("rounds", 3);
+var variant = options.Get("options", "gateway");
+var concurrency = options.Int("concurrency", 0);
+var dir = options.Get("dir", Path.Combine(Path.GetTempPath(), $"hgw-recovery-bench-{Environment.ProcessId}"));
 Directory.CreateDirectory(dir);
 var database = new SqliteDatabase(Path.Combine(dir, "gateway.db"));
-var options = variant switch
+var dataOptions = variant switch
 {
     "gateway" => database.PersistenceDataOptions,
     "likesql" => database.PersistenceDataOptions.UseCompareNulls(CompareNulls.LikeSql),
@@ -37,7 +39,7 @@ using var host = new HostBuilder()
         .AddHocon(HoconFiles.Load(), HoconAddMode.Prepend)
         .AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend)
         .AddHocon(concurrency > 0 ? $"akka.persistence.max-concurrent-recoveries = {concurrency}" : "", HoconAddMode.Prepend)
-        .WithSqlPersistence(dataOptions: options, autoInitialize: true)))
+        .WithSqlPersistence(dataOptions: dataOptions, autoInitialize: true)))
     .Build();
 await host.StartAsync();
 var system = host.Services.GetRequiredService<ActorSystem>();
@@ -72,13 +74,6 @@ for (var round = 1; round <= rounds; round++)
 await host.StopAsync();
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 Directory.Delete(dir, recursive: true);
-
-int Arg(string name, int fallback) => int.TryParse(ArgString(name, ""), out var v) ? v : fallback;
-string ArgString(string name, string fallback)
-{
-    var i = Array.IndexOf(args, $"--{name}");
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
 
 /// <summary>Counts one linq2db activity when it starts.</summary>
 internal sealed class Counted : ActivityBase

@@ -19,10 +19,11 @@ public sealed class UnitGateway(IRequiredActor<UnitSessionRegion> region, LocalU
     /// The answer is a <c>ReadReplies</c> record, or null when the socket's wait ended (deadline or <paramref name="ct"/>);
     /// an ask through the session that outlives <paramref name="timeout"/> throws <see cref="AskTimeoutException"/>.
     /// </summary>
-    public async Task<object?> ReadAsync(RouteRead read, TimeSpan timeout, CancellationToken ct) =>
+    public Task<object?> ReadAsync(RouteRead read, TimeSpan timeout, CancellationToken ct) =>
+        // No async layer of its own: this is on every routed read.
         localSockets.TryGet(read.UnitId, out var socket)
-            ? await socket.ReadAsync(read, timeout, ct)
-            : await region.ActorRef.Ask<object>(read, timeout, ct);
+            ? socket.ReadAsync(read, timeout, ct)
+            : region.ActorRef.Ask<object?>(read, timeout, ct);
 
     /// <summary>
     /// A durable write for the unit's session: an <c>OperationState</c> once it is persisted (or settled within the
